@@ -1,0 +1,1615 @@
+#!/usr/bin/env python3
+"""HunyuanOCR 1.0 reference implementation, TorchScript bundle exporter and golden generator.
+
+Implements the contract in ../BUNDLE_FORMAT.md (bundle format version 1).
+
+Runs on torch 1.13 (Debian python3-torch, CPU) and torch 2.x; needs only torch, numpy and Pillow.
+Use Debian's interpreter: /usr/bin/python3 model-loader/export/hunyuan_ocr.py <subcommand> ...
+
+Parameter names follow the real checkpoint so that the `v1.0/` safetensors load without renaming.
+They were taken from (read, not copied):
+  * huggingface/transformers  src/transformers/models/hunyuan_vl/modeling_hunyuan_vl.py
+    (the ManaEstras/transformers "v4.57.1.hyvl" branch the HunyuanOCR README pins):
+    `vit.embeddings.patch_embedding`, `vit.embeddings.position_embedding`,
+    `vit.layers.N.{input_layernorm,post_attention_layernorm}` (LayerNorm),
+    `vit.layers.N.self_attn.{q_proj,k_proj,v_proj,o_proj}` (bias), `vit.layers.N.mlp.{dense_h_to_4h,dense_4h_to_h}`,
+    `vit.perceive.{before_rms,proj.0,proj.2,mlp,image_newline,image_begin,image_end,image_sep,after_rms}`,
+    `model.embed_tokens`, `model.layers.N.{input_layernorm,post_attention_layernorm}` (RMSNorm),
+    `model.layers.N.self_attn.{q_proj,k_proj,v_proj,o_proj,query_layernorm,key_layernorm}`,
+    `model.layers.N.mlp.{gate_proj,up_proj,down_proj}`, `model.norm`; lm_head tied to embed_tokens.
+  * vllm-project/vllm  vllm/model_executor/models/hunyuan_vision.py (same vision module names; its weight mapper
+    accepts both `vit.` and `vit.vit.` prefixes and `model.` for the LLM; get_xdrope_input_positions).
+Order of operations checked against both: ViT pre-LN blocks without a final LayerNorm; patch merger
+RMSNorm -> conv k2s2 -> GELU -> conv 1x1 -> newline column -> Linear -> begin/end -> RMSNorm;
+LLM attention applies XD-RoPE (fp32) first and per-head RMSNorm (query_layernorm/key_layernorm) after it,
+and the KV cache holds the normalised keys.
+"""
+
+import argparse
+import datetime
+import hashlib
+import io
+import json
+import math
+import os
+import random
+import re
+import struct
+import sys
+import time
+from typing import Dict, List, Optional, Tuple
+
+import numpy as np
+import torch
+import torch.nn as nn
+import torch.nn.functional as F
+from PIL import Image
+
+FORMAT_VERSION = 1
+HERE = os.path.dirname(os.path.abspath(__file__))
+REPO = os.path.abspath(os.path.join(HERE, "..", ".."))
+TINY_DIR = os.path.join(REPO, "model-loader", "src", "main", "resources", "io", "scriptorium", "model", "tiny")
+GOLDEN_DIR = os.path.join(REPO, "model-loader", "src", "test", "resources", "golden")
+
+# ----------------------------------------------------------------------------------------------------------
+# Configuration
+# ----------------------------------------------------------------------------------------------------------
+
+REAL_VISION = dict(hidden_size=1152, num_layers=27, num_heads=16, intermediate_size=4304, patch_size=16,
+                   position_table_side=128, eps=1e-5, merge_size=2)
+REAL_LLM = dict(hidden_size=1024, num_layers=24, num_heads=16, num_kv_heads=8, head_dim=128, intermediate_size=3584,
+                vocab_size=120818, rope_theta=10000.0, xdrope_alpha=1000.0, xdrope_section=[16, 16, 16, 16],
+                max_position_embeddings=32768, eps=1e-5)
+TINY_VISION = dict(hidden_size=32, num_layers=2, num_heads=2, intermediate_size=64, patch_size=16,
+                   position_table_side=32, eps=1e-5, merge_size=2)
+TINY_LLM = dict(hidden_size=64, num_layers=2, num_heads=4, num_kv_heads=2, head_dim=16, intermediate_size=128,
+                vocab_size=None, rope_theta=10000.0, xdrope_alpha=1000.0, xdrope_section=[2, 2, 2, 2],
+                max_position_embeddings=32768, eps=1e-5)
+
+REAL_SPECIAL = {
+    "bos": 120000, "user": 120006, "eos": [120007, 120020], "system_sep": 120021,
+    "image_start": 120118, "image_end": 120119, "image_token": 120120, "image_newline": 120121,
+    "quad": 120128, "quad_end": 120129, "ref": 120130, "ref_end": 120131, "pfig": 120132, "pfig_end": 120133,
+}
+
+
+def placeholder(n: int) -> str:
+    return "<\uff5chy_place\u2581holder\u2581no\u2581%d\uff5c>" % n
+
+
+BOS_STR = "<\uff5chy_begin\u2581of\u2581sentence\uff5c>"
+USER_STR = "<\uff5chy_User\uff5c>"
+ASSISTANT_STR = "<\uff5chy_Assistant\uff5c>"
+
+# manifest key -> token string (real model strings, §3 of hunyuanocr.md)
+SPECIAL_STRINGS = [
+    ("bos", BOS_STR), ("user", USER_STR), ("eos0", ASSISTANT_STR), ("eos1", placeholder(2)),
+    ("system_sep", placeholder(3)), ("image_start", placeholder(100)), ("image_end", placeholder(101)),
+    ("image_token", placeholder(102)), ("image_newline", placeholder(103)),
+    ("quad", placeholder(110)), ("quad_end", placeholder(111)), ("ref", placeholder(112)),
+    ("ref_end", placeholder(113)), ("pfig", placeholder(114)), ("pfig_end", placeholder(115)),
+]
+
+PROMPTS = {
+    "default_language": "zh",
+    "zh": {
+        "spotting": "检测并识别图片中的文字，将文本坐标格式化输出。",
+        "parse": "提取文档图片中正文的所有信息用markdown格式表示，其中页眉、页脚部分忽略，表格用html格式表达，文档中公式用latex格式表示，按照阅读顺序组织进行解析。",
+        "formula": "识别图片中的公式，用LaTeX格式表示。",
+        "table": "把图中的表格解析为HTML。",
+        "chart": "解析图中的图表，对于流程图使用Mermaid格式表示，其他图表使用Markdown格式表示。",
+        "text": "提取图中的文字。",
+        "ie": "提取图片中的: {fields} 的字段内容，并按照JSON格式返回。",
+        "ie_single": "输出{key}的值。",
+        "translate": "先提取文字，再将文字内容翻译为{language}。若是文档，则其中页眉、页脚忽略。公式用latex格式表示，表格用html格式表示。",
+        "subtitles": "提取图片中的字幕。",
+        "vqa": "{question}",
+    },
+    "en": {
+        "spotting": "Detect and recognize text in the image, and output the text coordinates in a formatted manner.",
+        "parse": "Extract all information from the main body of the document image and represent it in markdown format, "
+                 "ignoring headers and footers. Tables should be expressed in HTML format, formulas in the document "
+                 "should be represented using LaTeX format, and the parsing should be organized according to the "
+                 "reading order.",
+        "formula": "Identify the formula in the image and represent it using LaTeX format.",
+        "table": "Parse the table in the image into HTML.",
+        "chart": "Parse the chart in the image; use Mermaid format for flowcharts and Markdown for other charts.",
+        "text": "Extract the text in the image.",
+        "ie": "Extract the content of the fields: {fields} from the image and return it in JSON format.",
+        "ie_single": "Output the value of {key}.",
+        "translate": "First extract the text, then translate the text content into {language}. If it is a document, "
+                     "ignore the header and footer. Formulas should be represented in LaTeX format, and tables should "
+                     "be represented in HTML format.",
+        "subtitles": "Extract the subtitles from the image.",
+        "vqa": "{question}",
+    },
+    "languages": {"zh": {"en": "英文", "zh": "中文"}, "en": {"en": "English", "zh": "Chinese"}},
+}
+
+TASKS = ["spotting", "parse", "formula", "table", "chart", "text", "ie", "translate", "subtitles", "vqa"]
+REAL_MAX_NEW = {"spotting": 4096, "parse": 8192, "formula": 1024, "table": 4096, "chart": 4096, "text": 4096,
+                "ie": 1024, "translate": 8192, "subtitles": 512, "vqa": 1024}
+TINY_MAX_NEW = {t: 48 for t in TASKS}
+REPETITION = {"min_unit_tokens": 1, "max_unit_tokens": 64, "min_repeats": 8, "min_span_tokens": 32}
+
+REAL_PREPROCESSING = {
+    "patch_size": 16, "merge_size": 2, "min_pixels": 262144, "max_pixels": 4194304,
+    "max_aspect_ratio": 200, "rescale_factor": 0.00392156862745098,
+    "image_mean": [0.48145466, 0.4578275, 0.40821073], "image_std": [0.26862954, 0.26130258, 0.27577711],
+    "resample": "bicubic", "resize_rule": "smart_resize",
+}
+TINY_PREPROCESSING = dict(REAL_PREPROCESSING, min_pixels=256 * 256, max_pixels=640 * 640)
+
+DTYPES = {"float32": torch.float32, "float16": torch.float16, "bfloat16": torch.bfloat16}
+
+
+# ----------------------------------------------------------------------------------------------------------
+# Model (eager reference; the same classes are torch.jit.script-ed for the bundle)
+# ----------------------------------------------------------------------------------------------------------
+
+class RMSNorm(nn.Module):
+    """x * rsqrt(mean(x^2) + eps) computed in float32, cast back, then scaled (HunYuanVLRMSNorm semantics)."""
+
+    def __init__(self, n: int, eps: float):
+        super().__init__()
+        self.weight = nn.Parameter(torch.ones(n))
+        self.eps = eps
+
+    def forward(self, x: torch.Tensor) -> torch.Tensor:
+        dt = x.dtype
+        h = x.to(torch.float32)
+        h = h * torch.rsqrt(h.pow(2).mean(-1, keepdim=True) + self.eps)
+        return self.weight * h.to(dt)
+
+
+class VisionEmbeddings(nn.Module):
+    def __init__(self, hidden: int, patch: int, side: int):
+        super().__init__()
+        self.hidden = hidden
+        self.patch = patch
+        self.side = side
+        self.patch_embedding = nn.Conv2d(3, hidden, kernel_size=patch, stride=patch, bias=True)
+        self.position_embedding = nn.Embedding(side * side + 1, hidden)
+
+    def forward(self, pixels: torch.Tensor, gh: int, gw: int) -> torch.Tensor:
+        n = pixels.size(0)
+        x = self.patch_embedding(pixels.reshape(n, 3, self.patch, self.patch))  # [N, C, 1, 1]
+        x = x.reshape(n, self.hidden)
+        # learned table without the CLS row, [1, C, side, side], interpolated in float32
+        table = self.position_embedding.weight[1:, :].reshape(1, self.side, self.side, self.hidden)
+        table = table.permute(0, 3, 1, 2).to(torch.float32)
+        sh = (float(gh) + 0.1) / float(self.side)
+        sw = (float(gw) + 0.1) / float(self.side)
+        pos = F.interpolate(table, scale_factor=[sh, sw], mode="bilinear", align_corners=False)
+        pos = pos.reshape(self.hidden, gh * gw).transpose(0, 1).to(x.dtype)
+        return (x + pos).unsqueeze(0)
+
+
+class VisionAttention(nn.Module):
+    def __init__(self, hidden: int, heads: int):
+        super().__init__()
+        self.heads = heads
+        self.head_dim = hidden // heads
+        self.scale = float(self.head_dim) ** -0.5
+        self.q_proj = nn.Linear(hidden, hidden, bias=True)
+        self.k_proj = nn.Linear(hidden, hidden, bias=True)
+        self.v_proj = nn.Linear(hidden, hidden, bias=True)
+        self.o_proj = nn.Linear(hidden, hidden, bias=True)
+
+    def forward(self, x: torch.Tensor) -> torch.Tensor:
+        b, n, c = x.size(0), x.size(1), x.size(2)
+        q = self.q_proj(x).view(b, n, self.heads, self.head_dim).transpose(1, 2)
+        k = self.k_proj(x).view(b, n, self.heads, self.head_dim).transpose(1, 2)
+        v = self.v_proj(x).view(b, n, self.heads, self.head_dim).transpose(1, 2)
+        w = torch.matmul(q, k.transpose(2, 3)) * self.scale
+        w = torch.softmax(w.to(torch.float32), dim=-1).to(q.dtype)
+        o = torch.matmul(w, v).transpose(1, 2).reshape(b, n, c)
+        return self.o_proj(o)
+
+
+class VisionMLP(nn.Module):
+    def __init__(self, hidden: int, inter: int):
+        super().__init__()
+        self.dense_h_to_4h = nn.Linear(hidden, inter, bias=True)
+        self.dense_4h_to_h = nn.Linear(inter, hidden, bias=True)
+
+    def forward(self, x: torch.Tensor) -> torch.Tensor:
+        return self.dense_4h_to_h(F.gelu(self.dense_h_to_4h(x)))
+
+
+class VisionBlock(nn.Module):
+    def __init__(self, hidden: int, heads: int, inter: int, eps: float):
+        super().__init__()
+        self.input_layernorm = nn.LayerNorm(hidden, eps=eps)
+        self.post_attention_layernorm = nn.LayerNorm(hidden, eps=eps)
+        self.self_attn = VisionAttention(hidden, heads)
+        self.mlp = VisionMLP(hidden, inter)
+
+    def forward(self, x: torch.Tensor) -> torch.Tensor:
+        x = x + self.self_attn(self.input_layernorm(x))
+        x = x + self.mlp(self.post_attention_layernorm(x))
+        return x
+
+
+class PatchMerger(nn.Module):
+    def __init__(self, cin: int, cout: int, merge: int, eps: float):
+        super().__init__()
+        self.proj = nn.Sequential(
+            nn.Conv2d(cin, cin * 2, kernel_size=merge, stride=merge),
+            nn.GELU(),
+            nn.Conv2d(cin * 2, cin * 4, kernel_size=1),
+        )
+        self.mlp = nn.Linear(cin * 4, cout)
+        self.image_newline = nn.Parameter(torch.zeros(cin * 4))
+        self.image_begin = nn.Parameter(torch.zeros(cout))
+        self.image_end = nn.Parameter(torch.zeros(cout))
+        self.image_sep = nn.Parameter(torch.zeros(cout))  # present in the checkpoint, unused for images
+        self.before_rms = RMSNorm(cin, eps)
+        self.after_rms = RMSNorm(cout, eps)
+
+    def forward(self, x: torch.Tensor, gh: int, gw: int) -> torch.Tensor:
+        # x: [1, gh*gw, C] -> [M, cout]
+        x = self.before_rms(x)
+        dt = x.dtype
+        x = x.permute(0, 2, 1).reshape(1, x.size(2), gh, gw)
+        x = self.proj(x)  # [1, 4C, gh/2, gw/2]
+        c, h = x.size(1), x.size(2)
+        nl = self.image_newline.reshape(1, c, 1, 1).expand(1, c, h, 1).to(dt)
+        x = torch.cat([x, nl], dim=3)  # [1, 4C, h, w+1]
+        x = x.reshape(1, c, -1).permute(0, 2, 1)
+        x = self.mlp(x)
+        d = x.size(2)
+        begin = self.image_begin.reshape(1, 1, d).to(dt)
+        end = self.image_end.reshape(1, 1, d).to(dt)
+        x = torch.cat([begin, x, end], dim=1)
+        return self.after_rms(x)[0]
+
+
+class VisionTransformer(nn.Module):
+    def __init__(self, v: dict, out_hidden: int):
+        super().__init__()
+        self.embeddings = VisionEmbeddings(v["hidden_size"], v["patch_size"], v["position_table_side"])
+        self.layers = nn.ModuleList([VisionBlock(v["hidden_size"], v["num_heads"], v["intermediate_size"], v["eps"])
+                                     for _ in range(v["num_layers"])])
+        self.perceive = PatchMerger(v["hidden_size"], out_hidden, v["merge_size"], v["eps"])
+
+    def forward(self, pixels: torch.Tensor, gh: int, gw: int) -> torch.Tensor:
+        x = self.embeddings(pixels, gh, gw)
+        for layer in self.layers:
+            x = layer(x)
+        return self.perceive(x, gh, gw)
+
+
+class TextAttention(nn.Module):
+    def __init__(self, hidden: int, heads: int, kv_heads: int, head_dim: int, eps: float):
+        super().__init__()
+        self.heads = heads
+        self.kv_heads = kv_heads
+        self.head_dim = head_dim
+        self.groups = heads // kv_heads
+        self.scale = float(head_dim) ** -0.5
+        self.q_proj = nn.Linear(hidden, heads * head_dim, bias=False)
+        self.k_proj = nn.Linear(hidden, kv_heads * head_dim, bias=False)
+        self.v_proj = nn.Linear(hidden, kv_heads * head_dim, bias=False)
+        self.o_proj = nn.Linear(heads * head_dim, hidden, bias=False)
+        self.query_layernorm = RMSNorm(head_dim, eps)
+        self.key_layernorm = RMSNorm(head_dim, eps)
+
+    def forward(self, x: torch.Tensor, cos: torch.Tensor, sin: torch.Tensor, allowed: torch.Tensor,
+                mask_value: float, past_k: torch.Tensor, past_v: torch.Tensor
+                ) -> Tuple[torch.Tensor, torch.Tensor, torch.Tensor]:
+        b, t = x.size(0), x.size(1)
+        dt = x.dtype
+        q = self.q_proj(x).view(b, t, self.heads, self.head_dim).transpose(1, 2)
+        k = self.k_proj(x).view(b, t, self.kv_heads, self.head_dim).transpose(1, 2)
+        v = self.v_proj(x).view(b, t, self.kv_heads, self.head_dim).transpose(1, 2)
+        # XD-RoPE, rotation in float32 (cos/sin: [B, 1, T, D])
+        qf = q.to(torch.float32)
+        kf = k.to(torch.float32)
+        half = self.head_dim // 2
+        q_rot = torch.cat([-qf[..., half:], qf[..., :half]], dim=-1)
+        k_rot = torch.cat([-kf[..., half:], kf[..., :half]], dim=-1)
+        q = (qf * cos + q_rot * sin).to(dt)
+        k = (kf * cos + k_rot * sin).to(dt)
+        # per-head QK RMSNorm AFTER RoPE
+        q = self.query_layernorm(q)
+        k = self.key_layernorm(k)
+        k_all = torch.cat([past_k, k], dim=2)
+        v_all = torch.cat([past_v, v], dim=2)
+        if self.groups > 1:
+            k_use = k_all.repeat_interleave(self.groups, dim=1)
+            v_use = v_all.repeat_interleave(self.groups, dim=1)
+        else:
+            k_use = k_all
+            v_use = v_all
+        w = torch.matmul(q, k_use.transpose(2, 3)) * self.scale
+        w = w.masked_fill(allowed.logical_not(), mask_value)
+        w = torch.softmax(w.to(torch.float32), dim=-1).to(dt)
+        o = torch.matmul(w, v_use).transpose(1, 2).reshape(b, t, self.heads * self.head_dim)
+        return self.o_proj(o), k_all, v_all
+
+
+class TextMLP(nn.Module):
+    def __init__(self, hidden: int, inter: int):
+        super().__init__()
+        self.gate_proj = nn.Linear(hidden, inter, bias=False)
+        self.up_proj = nn.Linear(hidden, inter, bias=False)
+        self.down_proj = nn.Linear(inter, hidden, bias=False)
+
+    def forward(self, x: torch.Tensor) -> torch.Tensor:
+        return self.down_proj(F.silu(self.gate_proj(x)) * self.up_proj(x))
+
+
+class TextLayer(nn.Module):
+    def __init__(self, c: dict):
+        super().__init__()
+        self.input_layernorm = RMSNorm(c["hidden_size"], c["eps"])
+        self.post_attention_layernorm = RMSNorm(c["hidden_size"], c["eps"])
+        self.self_attn = TextAttention(c["hidden_size"], c["num_heads"], c["num_kv_heads"], c["head_dim"], c["eps"])
+        self.mlp = TextMLP(c["hidden_size"], c["intermediate_size"])
+
+    def forward(self, x: torch.Tensor, cos: torch.Tensor, sin: torch.Tensor, allowed: torch.Tensor,
+                mask_value: float, past_k: torch.Tensor, past_v: torch.Tensor
+                ) -> Tuple[torch.Tensor, torch.Tensor, torch.Tensor]:
+        a, k, v = self.self_attn(self.input_layernorm(x), cos, sin, allowed, mask_value, past_k, past_v)
+        x = x + a
+        x = x + self.mlp(self.post_attention_layernorm(x))
+        return x, k, v
+
+
+class TextModel(nn.Module):
+    def __init__(self, c: dict):
+        super().__init__()
+        self.embed_tokens = nn.Embedding(c["vocab_size"], c["hidden_size"])
+        self.layers = nn.ModuleList([TextLayer(c) for _ in range(c["num_layers"])])
+        self.norm = RMSNorm(c["hidden_size"], c["eps"])
+
+
+def xdrope_tables(head_dim: int, theta: float, alpha: float, section: List[int]) -> Tuple[torch.Tensor, torch.Tensor]:
+    """inv_freq over the full head_dim (cat(freqs, freqs) layout) and the position axis of every dimension."""
+    base = theta * alpha ** (head_dim / (head_dim - 2))
+    inv_freq = 1.0 / (base ** (torch.arange(0, head_dim, 2).float() / head_dim))
+    inv_full = torch.cat([inv_freq, inv_freq])
+    axes = []
+    for j, s in enumerate(list(section) * 2):
+        axes += [j % len(section)] * s
+    assert len(axes) == head_dim, "xdrope_section*2 must cover head_dim"
+    return inv_full, torch.tensor(axes, dtype=torch.long)
+
+
+class HunyuanOCR(nn.Module):
+    """Whole model. State-dict keys equal the checkpoint's (`vit.*`, `model.*`)."""
+
+    def __init__(self, vision: dict, llm: dict, image_token_id: int):
+        super().__init__()
+        self.vit = VisionTransformer(vision, llm["hidden_size"])
+        self.model = TextModel(llm)
+        self.num_layers = llm["num_layers"]
+        self.kv_heads = llm["num_kv_heads"]
+        self.head_dim = llm["head_dim"]
+        self.hidden = llm["hidden_size"]
+        self.image_token_id = image_token_id
+        self.mask_value = float(torch.finfo(torch.float32).min)
+        inv_full, axes = xdrope_tables(llm["head_dim"], llm["rope_theta"], llm["xdrope_alpha"], llm["xdrope_section"])
+        self.register_buffer("rope_inv_freq", inv_full, persistent=False)
+        self.register_buffer("rope_axis", axes, persistent=False)
+
+    def cast(self, dtype: torch.dtype) -> "HunyuanOCR":
+        """Cast parameters only; rope tables stay float32 / int64."""
+        for p in self.parameters():
+            p.data = p.data.to(dtype)
+        self.mask_value = float(torch.finfo(dtype).min)
+        return self
+
+    def _dtype(self) -> torch.dtype:
+        return self.model.embed_tokens.weight.dtype
+
+    @torch.jit.export
+    def vision_encode(self, pixel_values: torch.Tensor, grid_hw: torch.Tensor) -> torch.Tensor:
+        gh = int(grid_hw[0])
+        gw = int(grid_hw[1])
+        x = pixel_values.to(self._dtype())
+        return self.vit(x, gh, gw)
+
+    @torch.jit.export
+    def embed_tokens(self, ids: torch.Tensor) -> torch.Tensor:
+        return self.model.embed_tokens(ids)
+
+    @torch.jit.export
+    def prefill_embeds(self, ids: torch.Tensor, image_embeds: torch.Tensor) -> torch.Tensor:
+        emb = self.model.embed_tokens(ids)
+        idx = (ids[0] == self.image_token_id).nonzero().reshape(-1)
+        if idx.size(0) != image_embeds.size(0):
+            raise RuntimeError("prefill_embeds: number of image_token ids differs from image_embeds rows")
+        row = emb[0].index_copy(0, idx, image_embeds.to(emb.dtype))
+        return row.unsqueeze(0)
+
+    @torch.jit.export
+    def empty_cache(self, batch: torch.Tensor) -> Tuple[torch.Tensor, torch.Tensor]:
+        b = batch.size(0)
+        k = torch.zeros([self.num_layers, b, self.kv_heads, 0, self.head_dim], dtype=self._dtype())
+        v = torch.zeros([self.num_layers, b, self.kv_heads, 0, self.head_dim], dtype=self._dtype())
+        return k, v
+
+    def run_layers(self, inputs_embeds: torch.Tensor, position_ids: torch.Tensor, attention_mask: torch.Tensor,
+                   past_k: torch.Tensor, past_v: torch.Tensor) -> Tuple[torch.Tensor, torch.Tensor, torch.Tensor]:
+        """All positions: returns (final-normed hidden [B,T,H], new_k, new_v)."""
+        x = inputs_embeds.to(self._dtype())
+        t = x.size(1)
+        s = past_k.size(3)
+        # cos/sin [B,1,T,D] in float32; dimension d uses position axis rope_axis[d]
+        pos = position_ids.index_select(1, self.rope_axis).to(torch.float32)  # [B, D, T]
+        ang = pos.transpose(1, 2) * self.rope_inv_freq  # [B, T, D]
+        cos = ang.cos().unsqueeze(1)
+        sin = ang.sin().unsqueeze(1)
+        # allowed[b, 0, i, j]: key j real and j <= s + i
+        key_ok = attention_mask.to(torch.bool).unsqueeze(1).unsqueeze(1)  # [B,1,1,S+T]
+        qi = torch.arange(t, device=x.device).unsqueeze(1) + s
+        kj = torch.arange(s + t, device=x.device).unsqueeze(0)
+        allowed = key_ok & (kj <= qi).unsqueeze(0).unsqueeze(0)
+        ks: List[torch.Tensor] = []
+        vs: List[torch.Tensor] = []
+        i = 0
+        for layer in self.model.layers:
+            x, k, v = layer(x, cos, sin, allowed, self.mask_value, past_k[i], past_v[i])
+            ks.append(k)
+            vs.append(v)
+            i += 1
+        x = self.model.norm(x)
+        return x, torch.stack(ks), torch.stack(vs)
+
+    def lm_logits(self, h: torch.Tensor) -> torch.Tensor:
+        return F.linear(h, self.model.embed_tokens.weight).to(torch.float32)
+
+    @torch.jit.export
+    def decode_step(self, inputs_embeds: torch.Tensor, position_ids: torch.Tensor, attention_mask: torch.Tensor,
+                    past_k: torch.Tensor, past_v: torch.Tensor) -> Tuple[torch.Tensor, torch.Tensor, torch.Tensor]:
+        h, k, v = self.run_layers(inputs_embeds, position_ids, attention_mask, past_k, past_v)
+        logits = self.lm_logits(h[:, -1, :])
+        return logits, k, v
+
+    def forward(self, inputs_embeds: torch.Tensor, position_ids: torch.Tensor, attention_mask: torch.Tensor,
+                past_k: torch.Tensor, past_v: torch.Tensor) -> Tuple[torch.Tensor, torch.Tensor, torch.Tensor]:
+        return self.decode_step(inputs_embeds, position_ids, attention_mask, past_k, past_v)
+
+
+# ----------------------------------------------------------------------------------------------------------
+# safetensors (minimal reader / writer)
+# ----------------------------------------------------------------------------------------------------------
+
+_ST_DTYPES = {"F32": (np.float32, 4), "F16": (np.float16, 2), "BF16": (None, 2), "F64": (np.float64, 8),
+              "I64": (np.int64, 8), "I32": (np.int32, 4)}
+
+
+def read_safetensors(path: str) -> Dict[str, torch.Tensor]:
+    out = {}
+    with open(path, "rb") as f:
+        (n,) = struct.unpack("<Q", f.read(8))
+        header = json.loads(f.read(n).decode("utf-8"))
+        base = 8 + n
+        for name, meta in header.items():
+            if name == "__metadata__":
+                continue
+            dt, shape, (a, b) = meta["dtype"], meta["shape"], meta["data_offsets"]
+            if dt not in _ST_DTYPES:
+                raise ValueError("unsupported safetensors dtype %s for %s" % (dt, name))
+            f.seek(base + a)
+            raw = f.read(b - a)
+            if dt == "BF16":
+                u16 = np.frombuffer(raw, dtype="<u2").astype(np.uint32) << 16
+                t = torch.from_numpy(u16.view(np.float32).copy()).to(torch.bfloat16)
+            else:
+                t = torch.from_numpy(np.frombuffer(raw, dtype=np.dtype(_ST_DTYPES[dt][0]).newbyteorder("<")).copy())
+            out[name] = t.reshape(shape)
+    return out
+
+
+def write_safetensors(path: str, tensors: Dict[str, torch.Tensor]):
+    header, blobs, off = {}, [], 0
+    for name in sorted(tensors):
+        t = tensors[name].detach().cpu().contiguous()
+        if t.dtype == torch.bfloat16:
+            raw = (t.to(torch.float32).numpy().view(np.uint32) >> 16).astype("<u2").tobytes()
+            dt = "BF16"
+        elif t.dtype == torch.float16:
+            raw, dt = t.numpy().astype("<f2").tobytes(), "F16"
+        else:
+            raw, dt = t.to(torch.float32).numpy().astype("<f4").tobytes(), "F32"
+        header[name] = {"dtype": dt, "shape": list(t.shape), "data_offsets": [off, off + len(raw)]}
+        blobs.append(raw)
+        off += len(raw)
+    h = json.dumps(header).encode("utf-8")
+    h += b" " * ((8 - len(h) % 8) % 8)
+    with open(path, "wb") as f:
+        f.write(struct.pack("<Q", len(h)))
+        f.write(h)
+        for b in blobs:
+            f.write(b)
+
+
+# ----------------------------------------------------------------------------------------------------------
+# Tokenizer: byte-level BPE (tokenizer.json) in pure Python, plus the tiny-twin trainer
+# ----------------------------------------------------------------------------------------------------------
+
+def bytes_to_unicode() -> Dict[int, str]:
+    """GPT-2 byte -> printable unicode char map (the one HF ByteLevel uses)."""
+    bs = list(range(ord("!"), ord("~") + 1)) + list(range(ord("¡"), ord("¬") + 1)) + list(range(ord("®"), ord("ÿ") + 1))
+    cs = bs[:]
+    n = 0
+    for b in range(256):
+        if b not in bs:
+            bs.append(b)
+            cs.append(256 + n)
+            n += 1
+    return {b: chr(c) for b, c in zip(bs, cs)}
+
+
+BYTE2CHAR = bytes_to_unicode()
+CHAR2BYTE = {c: b for b, c in BYTE2CHAR.items()}
+
+
+class PyTokenizer:
+    """Encodes/decodes with a tokenizer.json whose pre-tokenizer is ByteLevel(use_regex=false) (the tiny twin).
+    Added tokens are split out first (longest match), as HF tokenizers does."""
+
+    def __init__(self, path: str):
+        with open(path, "r", encoding="utf-8") as f:
+            tj = json.load(f)
+        model = tj["model"]
+        assert model["type"] == "BPE"
+        self.vocab = model["vocab"]
+        self.id2tok = {i: t for t, i in self.vocab.items()}
+        merges = [tuple(m.split(" ")) if isinstance(m, str) else tuple(m) for m in model["merges"]]
+        self.ranks = {m: i for i, m in enumerate(merges)}
+        self.added = {}
+        for a in tj.get("added_tokens", []):
+            self.added[a["content"]] = a["id"]
+            self.id2tok[a["id"]] = a["content"]
+        self.special_ids = {a["id"] for a in tj.get("added_tokens", []) if a.get("special")}
+        pre = tj.get("pre_tokenizer") or {}
+        if not (pre.get("type") == "ByteLevel" and pre.get("use_regex") is False):
+            raise ValueError("PyTokenizer supports only ByteLevel(use_regex=false); install `tokenizers` for this file")
+        self.added_sorted = sorted(self.added, key=len, reverse=True)
+        self.vocab_size = max(self.id2tok) + 1
+
+    def _bpe(self, word: str) -> List[int]:
+        sym = list(word)
+        while len(sym) > 1:
+            best, bi = None, -1
+            for i in range(len(sym) - 1):
+                r = self.ranks.get((sym[i], sym[i + 1]))
+                if r is not None and (best is None or r < best):
+                    best, bi = r, i
+            if best is None:
+                break
+            pair = (sym[bi], sym[bi + 1])
+            out, i = [], 0
+            while i < len(sym):
+                if i < len(sym) - 1 and sym[i] == pair[0] and sym[i + 1] == pair[1]:
+                    out.append(sym[i] + sym[i + 1])
+                    i += 2
+                else:
+                    out.append(sym[i])
+                    i += 1
+            sym = out
+        return [self.vocab[s] for s in sym]
+
+    def encode(self, text: str) -> List[int]:
+        ids, buf, i = [], [], 0
+        while i < len(text):
+            hit = None
+            if text[i] == "<":
+                for a in self.added_sorted:
+                    if text.startswith(a, i):
+                        hit = a
+                        break
+            if hit:
+                if buf:
+                    ids += self._bpe("".join(BYTE2CHAR[b] for b in "".join(buf).encode("utf-8")))
+                    buf = []
+                ids.append(self.added[hit])
+                i += len(hit)
+            else:
+                buf.append(text[i])
+                i += 1
+        if buf:
+            ids += self._bpe("".join(BYTE2CHAR[b] for b in "".join(buf).encode("utf-8")))
+        return ids
+
+    def decode(self, ids: List[int], skip_special: bool = False) -> str:
+        out = bytearray()
+        for i in ids:
+            if skip_special and i in self.special_ids:
+                continue
+            t = self.id2tok.get(int(i))
+            if t is None:
+                continue
+            if all(c in CHAR2BYTE for c in t):
+                out += bytes(CHAR2BYTE[c] for c in t)
+            else:
+                out += t.encode("utf-8")
+        return out.decode("utf-8", errors="replace")
+
+
+class HFTokenizer:
+    """Wrapper over the `tokenizers` package (for the real checkpoint's tokenizer.json)."""
+
+    def __init__(self, path: str):
+        from tokenizers import Tokenizer  # noqa
+        self.tok = Tokenizer.from_file(path)
+        self.vocab_size = self.tok.get_vocab_size(with_added_tokens=True)
+
+    def encode(self, text: str) -> List[int]:
+        return self.tok.encode(text, add_special_tokens=False).ids
+
+    def decode(self, ids: List[int], skip_special: bool = False) -> str:
+        return self.tok.decode(list(ids), skip_special_tokens=skip_special)
+
+
+def load_tokenizer(path: str):
+    try:
+        return PyTokenizer(path)
+    except ValueError:
+        return HFTokenizer(path)
+
+
+def train_bpe(texts: List[str], num_merges: int) -> List[Tuple[str, str]]:
+    """Plain byte-level BPE training over whole lines (no pre-tokenizer splitting); deterministic tie-break."""
+    seqs = [[BYTE2CHAR[b] for b in t.encode("utf-8")] for t in texts if t]
+    merges = []
+    for _ in range(num_merges):
+        counts: Dict[Tuple[str, str], int] = {}
+        for s in seqs:
+            for a, b in zip(s, s[1:]):
+                counts[(a, b)] = counts.get((a, b), 0) + 1
+        if not counts:
+            break
+        best = min(counts.items(), key=lambda kv: (-kv[1], kv[0]))
+        if best[1] < 2:
+            break
+        pair = best[0]
+        merges.append(pair)
+        new = pair[0] + pair[1]
+        for k, s in enumerate(seqs):
+            if len(s) < 2:
+                continue
+            out, i = [], 0
+            while i < len(s):
+                if i < len(s) - 1 and s[i] == pair[0] and s[i + 1] == pair[1]:
+                    out.append(new)
+                    i += 2
+                else:
+                    out.append(s[i])
+                    i += 1
+            seqs[k] = out
+    return merges
+
+
+def tokenizer_corpus(data_dir: str) -> List[str]:
+    lines = []
+    for lang in ("zh", "en"):
+        for t in TASKS:
+            lines += [PROMPTS[lang][t]] * 4
+    # spotting / parsing output vocabulary the twin is trained on
+    lines += ["<ref>", "</ref>", "<quad>(", "),(", ")</quad>", "$$", "\\frac{", "<table><tr><td>", "</td></tr></table>"]
+    files = ["tesseract-testing/phototest.txt", "tesseract-testing/eurotext.txt", "ocrmypdf-resources/linn.txt"]
+    mdir = os.path.join(data_dir, "omnidocbench-demo", "gt_md")
+    if os.path.isdir(mdir):
+        files += [os.path.join("omnidocbench-demo", "gt_md", f) for f in sorted(os.listdir(mdir))[:6]]
+    for rel in files:
+        p = os.path.join(data_dir, rel)
+        if os.path.exists(p):
+            with open(p, "r", encoding="utf-8", errors="replace") as f:
+                txt = f.read()[:6000]
+            lines += [l.strip() for l in txt.splitlines() if l.strip()]
+    p = os.path.join(data_dir, "im2latex-sample", "gt.jsonl")
+    if os.path.exists(p):
+        with open(p, encoding="utf-8") as f:
+            for i, l in enumerate(f):
+                if i >= 60:
+                    break
+                try:
+                    d = json.loads(l)
+                    v = d.get("latex") or d.get("formula") or next((x for x in d.values() if isinstance(x, str) and "\\" in x), None)
+                    if v:
+                        lines.append(v)
+                except Exception:
+                    pass
+    return lines
+
+
+def build_tokenizer_json(merges: List[Tuple[str, str]], special_ids: Dict[str, int], total_vocab: int,
+                         filler_prefix: str = "<\uff5ctiny_unused\u2581%d\uff5c>") -> Tuple[dict, int]:
+    """Vocab: 256 byte symbols, merge results, then (optional) unused fillers, specials at the given ids.
+    Specials are both in the BPE vocab (so their ids are honoured whatever the loader) and in added_tokens."""
+    vocab = {}
+    for b in range(256):
+        vocab[BYTE2CHAR[b]] = b
+    for a, b in merges:
+        t = a + b
+        if t not in vocab:
+            vocab[t] = len(vocab)
+    n_base = len(vocab)
+    by_id = {i: s for s, i in special_ids.items()}
+    assert min(by_id) >= n_base, "special ids overlap BPE vocab"
+    for i in range(n_base, total_vocab):
+        vocab[by_id[i] if i in by_id else filler_prefix % i] = i
+    added = [{"id": i, "content": by_id[i], "single_word": False, "lstrip": False, "rstrip": False,
+              "normalized": False, "special": True} for i in sorted(by_id)]
+    tj = {
+        "version": "1.0",
+        "truncation": None,
+        "padding": None,
+        "added_tokens": added,
+        "normalizer": None,
+        "pre_tokenizer": {"type": "ByteLevel", "add_prefix_space": False, "trim_offsets": True, "use_regex": False},
+        "post_processor": None,
+        "decoder": {"type": "ByteLevel", "add_prefix_space": True, "trim_offsets": True, "use_regex": True},
+        "model": {"type": "BPE", "dropout": None, "unk_token": None, "continuing_subword_prefix": None,
+                  "end_of_word_suffix": None, "fuse_unk": False, "byte_fallback": False, "ignore_merges": False,
+                  "vocab": vocab, "merges": ["%s %s" % m for m in merges]},
+    }
+    return tj, n_base
+
+
+def special_ids_to_manifest(ids_by_key: Dict[str, int]) -> dict:
+    st = {}
+    for key, _ in SPECIAL_STRINGS:
+        if key.startswith("eos"):
+            continue
+        st[key] = ids_by_key[key]
+    st["eos"] = [ids_by_key["eos0"], ids_by_key["eos1"]]
+    order = ["bos", "user", "eos", "system_sep", "image_start", "image_end", "image_token", "image_newline",
+             "quad", "quad_end", "ref", "ref_end", "pfig", "pfig_end"]
+    return {k: st[k] for k in order}
+
+
+# ----------------------------------------------------------------------------------------------------------
+# Preprocessing (contract section "Preprocessing")
+# ----------------------------------------------------------------------------------------------------------
+
+def smart_resize(H: int, W: int, pp: dict) -> Tuple[int, int]:
+    factor = pp["patch_size"] * pp["merge_size"]
+    if max(H, W) / min(H, W) > pp["max_aspect_ratio"]:
+        raise ValueError("aspect ratio above %s: %dx%d" % (pp["max_aspect_ratio"], W, H))
+    h = round(H / factor) * factor
+    w = round(W / factor) * factor
+    if h * w > pp["max_pixels"]:
+        b = math.sqrt(H * W / pp["max_pixels"])
+        h = max(factor, math.floor(H / b / factor) * factor)
+        w = max(factor, math.floor(W / b / factor) * factor)
+    elif h * w < pp["min_pixels"]:
+        b = math.sqrt(pp["min_pixels"] / (H * W))
+        h = math.ceil(H * b / factor) * factor
+        w = math.ceil(W * b / factor) * factor
+    return h, w
+
+
+def preprocess_image(img: Image.Image, pp: dict):
+    """-> (resized uint8 RGB PIL image, pixel_values float32 [gh*gw, 768], (gh, gw), (W, H))"""
+    img = img.convert("RGB")
+    W, H = img.size
+    h, w = smart_resize(H, W, pp)
+    if (w, h) != (W, H):
+        img = img.resize((w, h), Image.BICUBIC)
+    u8 = np.asarray(img, dtype=np.uint8)
+    x = (u8.astype(np.float64) * pp["rescale_factor"]).astype(np.float32)
+    mean = np.array(pp["image_mean"], dtype=np.float32)
+    std = np.array(pp["image_std"], dtype=np.float32)
+    x = (x - mean) / std  # float32
+    p = pp["patch_size"]
+    gh, gw = h // p, w // p
+    x = x.transpose(2, 0, 1).reshape(3, gh, p, gw, p).transpose(1, 3, 0, 2, 4).reshape(gh * gw, 3 * p * p)
+    x = np.ascontiguousarray(x, dtype=np.float32)
+    return img, x, (gh, gw), (W, H)
+
+
+def pixels_sha256(x: np.ndarray) -> str:
+    return hashlib.sha256(np.ascontiguousarray(x, dtype="<f4").tobytes()).hexdigest()
+
+
+# ----------------------------------------------------------------------------------------------------------
+# Prompt layout and XD-RoPE positions
+# ----------------------------------------------------------------------------------------------------------
+
+def render_prompt(manifest: dict, task: str, lang: str, fields=None, key=None, language=None, question=None) -> str:
+    tmpl = manifest["prompts"][lang][task]
+    if task == "ie":
+        return tmpl.replace("{fields}", repr(list(fields or ["key1", "key2"])))
+    if task == "ie_single":
+        return tmpl.replace("{key}", key or "Key")
+    if task == "translate":
+        return tmpl.replace("{language}", manifest["prompts"]["languages"][lang][language or ("en" if lang == "zh" else "zh")])
+    if task == "vqa":
+        return tmpl.replace("{question}", question or "")
+    return tmpl
+
+
+def num_image_tokens(gh: int, gw: int) -> int:
+    return (gh // 2) * (gw // 2 + 1) + 2
+
+
+def build_prompt_ids(st: dict, gh: int, gw: int, text_ids: List[int]) -> List[int]:
+    return ([st["bos"], st["system_sep"], st["image_start"]] + [st["image_token"]] * num_image_tokens(gh, gw)
+            + [st["image_end"]] + list(text_ids) + [st["user"]])
+
+
+def build_positions(ids: List[int], st: dict, gh: int, gw: int) -> np.ndarray:
+    S = len(ids)
+    pos = np.tile(np.arange(S, dtype=np.int64), (4, 1))
+    s = ids.index(st["image_start"])
+    start = s + 2
+    cols, rows = gw // 2 + 1, gh // 2
+    for r in range(rows):
+        for c in range(cols):
+            o = start + r * cols + c
+            pos[1, o] = c
+            pos[2, o] = r
+            pos[3, o] = 0
+    return pos
+
+
+# ----------------------------------------------------------------------------------------------------------
+# Bundle I/O
+# ----------------------------------------------------------------------------------------------------------
+
+def sha256_file(p: str) -> str:
+    h = hashlib.sha256()
+    with open(p, "rb") as f:
+        for chunk in iter(lambda: f.read(1 << 20), b""):
+            h.update(chunk)
+    return h.hexdigest()
+
+
+def make_manifest(model_id, revision, dtype, vision, llm, special, preprocessing, max_new, files) -> dict:
+    return {
+        "format_version": FORMAT_VERSION,
+        "model_id": model_id,
+        "model_revision": revision,
+        "dtype": dtype,
+        "files": files,
+        "architecture": {
+            "vision": {k: vision[k] for k in ("hidden_size", "num_layers", "num_heads", "intermediate_size",
+                                              "patch_size", "position_table_side")},
+            "llm": {k: llm[k] for k in ("hidden_size", "num_layers", "num_heads", "num_kv_heads", "head_dim",
+                                        "intermediate_size", "vocab_size", "rope_theta", "xdrope_alpha",
+                                        "xdrope_section", "max_position_embeddings")},
+        },
+        "special_tokens": special,
+        "preprocessing": preprocessing,
+        "prompts": PROMPTS,
+        "generation": {"strategy": "greedy", "stop_ids": list(special["eos"]), "max_new_tokens": max_new,
+                       "repetition": REPETITION},
+    }
+
+
+def write_bundle(out: str, model: HunyuanOCR, tokenizer_json_bytes: bytes, manifest_base: dict):
+    os.makedirs(out, exist_ok=True)
+    model.eval()
+    with torch.no_grad():
+        scripted = torch.jit.script(model)
+    mp = os.path.join(out, "model.pt")
+    scripted.save(mp)
+    tp = os.path.join(out, "tokenizer.json")
+    with open(tp, "wb") as f:
+        f.write(tokenizer_json_bytes)
+    manifest_base["files"] = {"model.pt": sha256_file(mp), "tokenizer.json": sha256_file(tp)}
+    with open(os.path.join(out, "manifest.json"), "w", encoding="utf-8") as f:
+        json.dump(manifest_base, f, ensure_ascii=False, indent=2)
+        f.write("\n")
+    return scripted
+
+
+def load_manifest(bundle: str) -> dict:
+    with open(os.path.join(bundle, "manifest.json"), encoding="utf-8") as f:
+        return json.load(f)
+
+
+def cfg_from_manifest(m: dict) -> Tuple[dict, dict]:
+    a = m["architecture"]
+    v = dict(a["vision"], eps=1e-5, merge_size=m["preprocessing"]["merge_size"])
+    l = dict(a["llm"], eps=1e-5)
+    return v, l
+
+
+def weights_path(bundle: str) -> str:
+    return os.path.join(bundle, "reference_weights.safetensors")
+
+
+def load_eager(bundle: str) -> Tuple[HunyuanOCR, dict]:
+    """Eager reference module for a bundle: weights come from the scripted file's state dict (parameters are
+    identical tensors), loaded into freshly constructed eager classes."""
+    m = load_manifest(bundle)
+    v, l = cfg_from_manifest(m)
+    model = HunyuanOCR(v, l, m["special_tokens"]["image_token"])
+    sm = torch.jit.load(os.path.join(bundle, "model.pt"), map_location="cpu")
+    sd = {k: t for k, t in sm.state_dict().items()}
+    dt = DTYPES[m["dtype"]]
+    model.cast(dt)
+    missing, unexpected = model.load_state_dict(sd, strict=False)
+    missing = [k for k in missing if k not in ("rope_inv_freq", "rope_axis")]
+    unexpected = [k for k in unexpected if k not in ("rope_inv_freq", "rope_axis")]
+    if missing or unexpected:
+        raise RuntimeError("state dict mismatch: missing=%s unexpected=%s" % (missing, unexpected))
+    model.eval()
+    return model, m
+
+
+# ----------------------------------------------------------------------------------------------------------
+# Weight initialisation (tiny twin / random decoder)
+# ----------------------------------------------------------------------------------------------------------
+
+def init_weights(model: HunyuanOCR, seed: int, emb_std: float = 0.3):
+    g = torch.Generator().manual_seed(seed)
+    with torch.no_grad():
+        for name, p in model.named_parameters():
+            if name.endswith("bias"):
+                p.copy_(torch.randn(p.shape, generator=g) * 0.02)
+            elif "layernorm" in name or "rms" in name or name.endswith("norm.weight"):
+                p.copy_(1.0 + torch.randn(p.shape, generator=g) * 0.05)
+            elif "embed_tokens" in name:
+                p.copy_(torch.randn(p.shape, generator=g) * emb_std)
+            elif "position_embedding" in name:
+                p.copy_(torch.randn(p.shape, generator=g) * 0.5)
+            elif p.dim() == 1:  # image_newline / begin / end / sep
+                p.copy_(torch.randn(p.shape, generator=g) * (p.numel() ** -0.5) * 4)
+            else:
+                fan_in = p[0].numel()
+                p.copy_(torch.randn(p.shape, generator=g) * (fan_in ** -0.5))
+
+
+# ----------------------------------------------------------------------------------------------------------
+# Generation (eager reference, KV cache, greedy)
+# ----------------------------------------------------------------------------------------------------------
+
+def prepare_inputs(bundle_manifest: dict, tok, image_path: str, task: str, lang: str, **kw):
+    pp = bundle_manifest["preprocessing"]
+    st = bundle_manifest["special_tokens"]
+    with Image.open(image_path) as im:
+        resized, px, (gh, gw), (W, H) = preprocess_image(im, pp)
+    prompt = render_prompt(bundle_manifest, task, lang, **kw)
+    text_ids = tok.encode(prompt)
+    ids = build_prompt_ids(st, gh, gw, text_ids)
+    pos = build_positions(ids, st, gh, gw)
+    return dict(resized=resized, pixels=px, grid=(gh, gw), orig=(W, H), prompt=prompt, ids=ids, pos=pos)
+
+
+def greedy(module, manifest: dict, pixels: np.ndarray, grid, ids: List[int], pos: np.ndarray, max_new: int,
+           record_top: int = 0):
+    """Works for the eager module and for a torch.jit-loaded one (same method names)."""
+    st = manifest["special_tokens"]
+    stops = set(manifest["generation"]["stop_ids"])
+    with torch.no_grad():
+        img = module.vision_encode(torch.from_numpy(pixels), torch.tensor(list(grid), dtype=torch.long))
+        ids_t = torch.tensor([ids], dtype=torch.long)
+        emb = module.prefill_embeds(ids_t, img)
+        k, v = module.empty_cache(torch.zeros(1, dtype=torch.long))
+        S = len(ids)
+        mask = torch.ones(1, S, dtype=torch.long)
+        logits, k, v = module.decode_step(emb, torch.from_numpy(pos).unsqueeze(0), mask, k, v)
+        first_top = None
+        if record_top:
+            vals, idx = logits[0].topk(record_top)
+            first_top = [[int(i), float(x)] for i, x in zip(idx, vals)]
+        out, finish = [], "length"
+        for n in range(max_new):
+            nxt = int(torch.argmax(logits[0]))
+            if nxt in stops:
+                finish = "stop"
+                break
+            out.append(nxt)
+            if n == max_new - 1:
+                break
+            e = module.embed_tokens(torch.tensor([[nxt]], dtype=torch.long))
+            p = torch.full((1, 4, 1), S + n, dtype=torch.long)
+            mask = torch.ones(1, S + n + 1, dtype=torch.long)
+            logits, k, v = module.decode_step(e, p, mask, k, v)
+    return out, finish, first_top
+
+
+# ----------------------------------------------------------------------------------------------------------
+# Export paths
+# ----------------------------------------------------------------------------------------------------------
+
+def export_tiny(out: str, seed: int, data_dir: str, revision: Optional[str] = None, train_steps: int = 0,
+                train_minutes: float = 0.0, dtype: str = "float32"):
+    texts = tokenizer_corpus(data_dir)
+    merges = train_bpe(texts, 400)
+    n_base = 256 + len({a + b for a, b in merges})
+    ids_by_key = {key: n_base + i for i, (key, _) in enumerate(SPECIAL_STRINGS)}
+    strings = {key: s for key, s in SPECIAL_STRINGS}
+    vocab_size = n_base + len(SPECIAL_STRINGS)
+    tj, _ = build_tokenizer_json(merges, {strings[k]: i for k, i in ids_by_key.items()}, vocab_size)
+    special = special_ids_to_manifest(ids_by_key)
+    llm = dict(TINY_LLM, vocab_size=vocab_size)
+    vision = dict(TINY_VISION)
+    torch.manual_seed(seed)
+    model = HunyuanOCR(vision, llm, special["image_token"])
+    init_weights(model, seed)
+    tok_bytes = json.dumps(tj, ensure_ascii=False, indent=None).encode("utf-8")
+    if train_steps or train_minutes:
+        import tempfile
+        tmp = tempfile.mkdtemp()
+        with open(os.path.join(tmp, "tokenizer.json"), "wb") as f:
+            f.write(tok_bytes)
+        tok = PyTokenizer(os.path.join(tmp, "tokenizer.json"))
+        man = make_manifest("scriptorium/hunyuan-ocr-tiny", "train", "float32", vision, llm, special,
+                            TINY_PREPROCESSING, TINY_MAX_NEW, {})
+        train_tiny(model, man, tok, seed, train_steps, train_minutes)
+    model.cast(DTYPES[dtype])
+    rev = revision or "tiny-%d-%s" % (seed, datetime.date.today().strftime("%Y%m%d"))
+    man = make_manifest("scriptorium/hunyuan-ocr-tiny", rev, dtype, vision, llm, special, TINY_PREPROCESSING,
+                        TINY_MAX_NEW, {})
+    write_bundle(out, model, tok_bytes, man)
+    return model
+
+
+def export_random_real_decoder(out: str, seed: int, data_dir: str, dtype: str = "float32"):
+    texts = tokenizer_corpus(data_dir)
+    merges = train_bpe(texts, 400)
+    strings = {key: s for key, s in SPECIAL_STRINGS}
+    real = {"bos": 120000, "user": 120006, "eos0": 120007, "eos1": 120020, "system_sep": 120021,
+            "image_start": 120118, "image_end": 120119, "image_token": 120120, "image_newline": 120121,
+            "quad": 120128, "quad_end": 120129, "ref": 120130, "ref_end": 120131, "pfig": 120132, "pfig_end": 120133}
+    llm = dict(REAL_LLM)
+    tj, _ = build_tokenizer_json(merges, {strings[k]: i for k, i in real.items()}, llm["vocab_size"])
+    special = special_ids_to_manifest(real)
+    vision = dict(TINY_VISION)
+    model = HunyuanOCR(vision, llm, special["image_token"])
+    init_weights(model, seed, emb_std=0.05)
+    model.cast(DTYPES[dtype])
+    man = make_manifest("scriptorium/hunyuan-ocr-random-real-decoder", "random-%d" % seed, dtype, vision, llm,
+                        special, TINY_PREPROCESSING, REAL_MAX_NEW, {})
+    man["note"] = "benchmark only: real LLM dimensions, random weights, tiny vision tower, tiny tokenizer"
+    write_bundle(out, model, json.dumps(tj, ensure_ascii=False).encode("utf-8"), man)
+
+
+def read_real_config(ckpt: str) -> Tuple[dict, dict, dict]:
+    with open(os.path.join(ckpt, "config.json"), encoding="utf-8") as f:
+        cfg = json.load(f)
+    t = cfg.get("text_config") or cfg  # 1.0 is flat; tolerate nested
+    if "text_config" in cfg:
+        print("warning: nested config (HunyuanOCR 1.5 layout?) - this exporter targets the 1.0 checkpoint",
+              file=sys.stderr)
+    vc = cfg.get("vision_config", {})
+    rs = t.get("rope_scaling") or t.get("rope_parameters") or {}
+    llm = dict(REAL_LLM)
+    llm.update(hidden_size=t.get("hidden_size", 1024), num_layers=t.get("num_hidden_layers", 24),
+               num_heads=t.get("num_attention_heads", 16), num_kv_heads=t.get("num_key_value_heads", 8),
+               head_dim=t.get("head_dim") or t.get("attention_head_dim") or 128,
+               intermediate_size=t.get("intermediate_size", 3584), vocab_size=t.get("vocab_size", 120818),
+               rope_theta=float(t.get("rope_theta", rs.get("rope_theta", 10000.0))),
+               xdrope_alpha=float(rs.get("alpha", 1000.0)), xdrope_section=list(rs.get("xdrope_section", [16] * 4)),
+               max_position_embeddings=t.get("max_position_embeddings", 32768), eps=t.get("rms_norm_eps", 1e-5))
+    if isinstance(llm["intermediate_size"], list):
+        llm["intermediate_size"] = llm["intermediate_size"][0]
+    if t.get("use_qk_norm") is False:
+        raise ValueError("config says use_qk_norm=false; this implementation always applies QK-norm")
+    if t.get("tie_word_embeddings") is False:
+        print("warning: tie_word_embeddings=false in config; lm_head.weight will be compared with embed_tokens",
+              file=sys.stderr)
+    mis = vc.get("max_image_size", 2048)
+    patch = vc.get("patch_size", 16)
+    vision = dict(REAL_VISION)
+    vision.update(hidden_size=vc.get("hidden_size", 1152), num_layers=vc.get("num_hidden_layers", 27),
+                  num_heads=vc.get("num_attention_heads", 16), intermediate_size=vc.get("intermediate_size", 4304),
+                  patch_size=patch, position_table_side=mis // patch, eps=vc.get("rms_norm_eps", 1e-5),
+                  merge_size=vc.get("spatial_merge_size", 2))
+    out_hidden = vc.get("out_hidden_size") or vc.get("text_hidden_size") or llm["hidden_size"]
+    if out_hidden != llm["hidden_size"]:
+        print("warning: vision out_hidden_size %s != llm hidden %s; using llm hidden" % (out_hidden, llm["hidden_size"]),
+              file=sys.stderr)
+    if vc.get("hidden_act", "gelu") not in ("gelu", "gelu_pytorch_exact"):
+        print("warning: vision hidden_act=%s, implementation uses exact GELU" % vc.get("hidden_act"), file=sys.stderr)
+    pp = dict(REAL_PREPROCESSING)
+    ppath = os.path.join(ckpt, "preprocessor_config.json")
+    if os.path.exists(ppath):
+        with open(ppath) as f:
+            pc = json.load(f)
+        for src, dst in (("min_pixels", "min_pixels"), ("max_pixels", "max_pixels"), ("image_mean", "image_mean"),
+                         ("image_std", "image_std"), ("rescale_factor", "rescale_factor")):
+            if src in pc and pc[src] != pp[dst]:
+                print("note: preprocessor_config %s=%s (contract default %s) - using checkpoint value"
+                      % (src, pc[src], pp[dst]), file=sys.stderr)
+                pp[dst] = pc[src]
+        if isinstance(pc.get("size"), dict):
+            for a, b in (("shortest_edge", "min_pixels"), ("longest_edge", "max_pixels")):
+                if a in pc["size"] and pc["size"][a] != pp[b]:
+                    print("note: preprocessor size.%s=%s (contract %s=%s) - kept contract value"
+                          % (a, pc["size"][a], b, pp[b]), file=sys.stderr)
+    return vision, llm, pp
+
+
+def load_checkpoint_tensors(ckpt: str) -> Dict[str, torch.Tensor]:
+    sd = {}
+    for fn in sorted(os.listdir(ckpt)):
+        if fn.endswith(".safetensors"):
+            sd.update(read_safetensors(os.path.join(ckpt, fn)))
+    if not sd:
+        raise FileNotFoundError("no *.safetensors in %s" % ckpt)
+    out = {}
+    for k, t in sd.items():
+        if k.startswith("vit.vit."):
+            k = "vit." + k[len("vit.vit."):]
+        elif k.startswith("language_model.model."):
+            k = "model." + k[len("language_model.model."):]
+        elif k.startswith("visual."):
+            k = "vit." + k[len("visual."):]
+        out[k] = t
+    return out
+
+
+def resolve_special_ids(tokenizer_json: str) -> Dict[str, int]:
+    with open(tokenizer_json, encoding="utf-8") as f:
+        tj = json.load(f)
+    by_content = {a["content"]: a["id"] for a in tj.get("added_tokens", [])}
+    vocab = tj.get("model", {}).get("vocab", {})
+    ids = {}
+    for key, s in SPECIAL_STRINGS:
+        i = by_content.get(s, vocab.get(s) if isinstance(vocab, dict) else None)
+        if i is None:
+            raise KeyError("special token %r not in %s" % (s, tokenizer_json))
+        ids[key] = i
+    expected = {"bos": 120000, "user": 120006, "eos0": 120007, "eos1": 120020, "system_sep": 120021,
+                "image_start": 120118, "image_end": 120119, "image_token": 120120, "image_newline": 120121,
+                "quad": 120128, "quad_end": 120129, "ref": 120130, "ref_end": 120131, "pfig": 120132,
+                "pfig_end": 120133}
+    for k, v in expected.items():
+        if ids[k] != v:
+            print("warning: %s resolves to %d, documented id %d" % (k, ids[k], v), file=sys.stderr)
+    return ids
+
+
+def export_checkpoint(ckpt: str, out: str, dtype: str, revision: str):
+    vision, llm, pp = read_real_config(ckpt)
+    tokp = os.path.join(ckpt, "tokenizer.json")
+    special = special_ids_to_manifest(resolve_special_ids(tokp))
+    model = HunyuanOCR(vision, llm, special["image_token"])
+    sd = load_checkpoint_tensors(ckpt)
+    if "lm_head.weight" in sd:
+        lm = sd.pop("lm_head.weight")
+        if not torch.equal(lm.float(), sd["model.embed_tokens.weight"].float()):
+            raise ValueError("lm_head.weight differs from embed_tokens: untied head not supported")
+    model.cast(DTYPES[dtype])
+    own = model.state_dict()
+    missing = [k for k in own if k not in sd and k not in ("rope_inv_freq", "rope_axis")]
+    unexpected = [k for k in sd if k not in own]
+    if missing or unexpected:
+        raise RuntimeError("checkpoint names do not match the reference module:\n missing=%s\n unexpected=%s"
+                           % (missing[:20], unexpected[:20]))
+    for k in own:
+        if k in sd and tuple(sd[k].shape) != tuple(own[k].shape):
+            raise RuntimeError("shape mismatch %s: checkpoint %s module %s" % (k, tuple(sd[k].shape), tuple(own[k].shape)))
+    model.load_state_dict({k: v.to(DTYPES[dtype]) for k, v in sd.items()}, strict=False)
+    gpath = os.path.join(ckpt, "generation_config.json")
+    stop = list(special["eos"])
+    if os.path.exists(gpath):
+        with open(gpath) as f:
+            gc = json.load(f)
+        e = gc.get("eos_token_id")
+        e = e if isinstance(e, list) else ([e] if e is not None else [])
+        for i in e:
+            if i not in stop:
+                print("note: generation_config eos %d added to stop_ids" % i, file=sys.stderr)
+                stop.append(i)
+    with open(tokp, "rb") as f:
+        tok_bytes = f.read()
+    man = make_manifest("tencent/HunyuanOCR", revision, dtype, vision, llm, special, pp, REAL_MAX_NEW, {})
+    man["generation"]["stop_ids"] = stop
+    write_bundle(out, model, tok_bytes, man)
+
+
+# ----------------------------------------------------------------------------------------------------------
+# Training the tiny twin on synthetic spotting pages (optional)
+# ----------------------------------------------------------------------------------------------------------
+
+WORDS = ["Scriptorium", "OCR", "page", "text", "table", "invoice", "total", "date", "2025", "42", "hello", "world",
+         "model", "Java", "Spark", "token", "line", "box", "quad", "data", "scan", "paper", "figure", "note",
+         "A1", "B2", "x=3", "7.5", "文字", "图片", "表格", "公式", "识别", "检测", "坐标", "中文", "文档", "页面"]
+
+
+def _font(size: int):
+    from PIL import ImageFont
+    for p in ("/usr/share/fonts/truetype/dejavu/DejaVuSans.ttf", "/usr/share/fonts/truetype/wqy/wqy-microhei.ttc",
+              "/usr/share/fonts/opentype/noto/NotoSansCJK-Regular.ttc"):
+        if os.path.exists(p):
+            try:
+                return ImageFont.truetype(p, size)
+            except Exception:
+                pass
+    return ImageFont.load_default()
+
+
+def synth_page(rng: random.Random):
+    from PIL import ImageDraw
+    W = rng.choice([256, 288, 320, 384, 448])
+    H = rng.choice([256, 288, 320, 384, 448])
+    bg = rng.randint(200, 255)
+    img = Image.new("RGB", (W, H), (bg, bg, bg))
+    d = ImageDraw.Draw(img)
+    items = []
+    y = rng.randint(8, 30)
+    n = rng.randint(1, 3)
+    for _ in range(n):
+        size = rng.randint(18, 30)
+        font = _font(size)
+        w = " ".join(rng.choice(WORDS) for _ in range(rng.randint(1, 2)))
+        if not all(ord(c) < 0x2e80 for c in w) and "wqy" not in str(getattr(font, "path", "")) \
+                and "Noto" not in str(getattr(font, "path", "")):
+            w = rng.choice([x for x in WORDS if all(ord(c) < 128 for c in x)])
+        x = rng.randint(5, max(6, W // 3))
+        bbox = d.textbbox((x, y), w, font=font)
+        if bbox[2] >= W - 2 or bbox[3] >= H - 2:
+            break
+        fg = rng.randint(0, 80)
+        d.text((x, y), w, fill=(fg, fg, fg), font=font)
+        x1, y1, x2, y2 = bbox
+        items.append((w, [int(x1 * 1000 / W), int(y1 * 1000 / H), int(x2 * 1000 / W), int(y2 * 1000 / H)]))
+        y = bbox[3] + rng.randint(10, 40)
+        if y > H - 40:
+            break
+    target = "".join("<ref>%s</ref><quad>(%d,%d),(%d,%d)</quad>" % (w, *b) for w, b in items)
+    return img, target
+
+
+def train_tiny(model: HunyuanOCR, man: dict, tok: PyTokenizer, seed: int, steps: int, minutes: float):
+    """Teacher-forced next-token training on synthetic spotting pages (target format of the real model).
+    The special strings <ref> etc. are written as the real placeholder tokens."""
+    st = man["special_tokens"]
+    rng = random.Random(seed)
+    torch.manual_seed(seed)
+    opt = torch.optim.AdamW(model.parameters(), lr=3e-3, weight_decay=0.0)
+    rep = {"<ref>": placeholder(112), "</ref>": placeholder(113), "<quad>": placeholder(110),
+           "</quad>": placeholder(111)}
+    model.train()
+    t0 = time.time()
+    step = 0
+    batch = 4
+    total = steps if steps else 10 ** 9
+    pre = []
+    while step < total and (not minutes or time.time() - t0 < minutes * 60):
+        loss_sum = 0.0
+        opt.zero_grad()
+        for _ in range(batch):
+            if len(pre) < 1:
+                img, target = synth_page(rng)
+                task = "spotting"
+                lang = rng.choice(["zh", "en"])
+                _, px, (gh, gw), _ = preprocess_image(img, man["preprocessing"])
+                for a, b in rep.items():
+                    target = target.replace(a, b)
+                tgt = tok.encode(target) + [st["eos"][0]]
+                ids = build_prompt_ids(st, gh, gw, tok.encode(PROMPTS[lang][task]))
+                pos = build_positions(ids, st, gh, gw)
+                S = len(ids)
+                full_ids = ids + tgt[:-1]
+                full_pos = np.concatenate([pos, np.tile(np.arange(S, S + len(tgt) - 1), (4, 1))], axis=1)
+                pre.append((px, (gh, gw), full_ids, full_pos, S, tgt))
+            px, grid, full_ids, full_pos, S, tgt = pre.pop()
+            img_e = model.vision_encode(torch.from_numpy(px), torch.tensor(grid))
+            emb = model.prefill_embeds(torch.tensor([full_ids]), img_e)
+            k, v = model.empty_cache(torch.zeros(1))
+            T = len(full_ids)
+            h, _, _ = model.run_layers(emb, torch.from_numpy(full_pos).unsqueeze(0), torch.ones(1, T, dtype=torch.long), k, v)
+            logits = model.lm_logits(h[0, S - 1:, :])
+            loss = F.cross_entropy(logits, torch.tensor(tgt))
+            (loss / batch).backward()
+            loss_sum += float(loss)
+        torch.nn.utils.clip_grad_norm_(model.parameters(), 1.0)
+        opt.step()
+        step += 1
+        if step % 20 == 0:
+            print("train step %d loss %.3f (%.0fs)" % (step, loss_sum / batch, time.time() - t0), flush=True)
+    model.eval()
+    print("trained %d steps in %.0fs" % (step, time.time() - t0))
+
+
+# ----------------------------------------------------------------------------------------------------------
+# Self-check
+# ----------------------------------------------------------------------------------------------------------
+
+def selftest(bundle: str, image: Optional[str]) -> dict:
+    model, man = load_eager(bundle)
+    sm = torch.jit.load(os.path.join(bundle, "model.pt"), map_location="cpu")
+    tok = load_tokenizer(os.path.join(bundle, "tokenizer.json"))
+    st = man["special_tokens"]
+    report = {}
+    if image:
+        inp = prepare_inputs(man, tok, image, "spotting", "zh")
+        px, grid = inp["pixels"], inp["grid"]
+    else:
+        rng = np.random.RandomState(0)
+        px, grid = rng.randn(16 * 16, 768).astype(np.float32), (16, 16)
+        ids = build_prompt_ids(st, 16, 16, tok.encode(PROMPTS["zh"]["spotting"]))
+        inp = dict(ids=ids, pos=build_positions(ids, st, 16, 16))
+    ids, pos = inp["ids"], inp["pos"]
+    with torch.no_grad():
+        g = torch.tensor(list(grid))
+        ie = model.vision_encode(torch.from_numpy(px), g)
+        isc = sm.vision_encode(torch.from_numpy(px), g)
+        report["vision_max_abs_diff"] = float((ie.float() - isc.float()).abs().max())
+        emb = model.prefill_embeds(torch.tensor([ids]), ie)
+        k0, v0 = model.empty_cache(torch.zeros(1))
+        S = len(ids)
+        P = torch.from_numpy(pos).unsqueeze(0)
+        le, ke, ve = model.decode_step(emb, P, torch.ones(1, S, dtype=torch.long), k0, v0)
+        ls, ks, vs = sm.decode_step(emb, P, torch.ones(1, S, dtype=torch.long), k0, v0)
+        report["prefill_logits_max_abs_diff_eager_vs_scripted"] = float((le - ls).abs().max())
+        # incremental decode vs full recompute
+        nxt = int(le.argmax())
+        e1 = model.embed_tokens(torch.tensor([[nxt]]))
+        l1, _, _ = model.decode_step(e1, torch.full((1, 4, 1), S), torch.ones(1, S + 1, dtype=torch.long), ke, ve)
+        l1s, _, _ = sm.decode_step(e1, torch.full((1, 4, 1), S), torch.ones(1, S + 1, dtype=torch.long), ks, vs)
+        full_emb = torch.cat([emb, e1], dim=1)
+        full_pos = torch.cat([P, torch.full((1, 4, 1), S)], dim=2)
+        lf, _, _ = model.decode_step(full_emb, full_pos, torch.ones(1, S + 1, dtype=torch.long), k0, v0)
+        report["step_logits_max_abs_diff_eager_vs_scripted"] = float((l1 - l1s).abs().max())
+        report["cached_vs_full_recompute_max_abs_diff"] = float((l1 - lf).abs().max())
+        # batch of 3 left-padded text-only sequences (plus a few cached steps) vs each alone
+        seqs = [tok.encode(t) for t in ("Hello, world", "检测并识别图片中的文字，将文本坐标格式化输出。", "OCR")]
+        seqs = [[st["bos"]] + s + [st["user"]] for s in seqs]
+        L = max(len(s) for s in seqs)
+        B = len(seqs)
+        pad = 0
+        ids_b = torch.tensor([[pad] * (L - len(s)) + s for s in seqs])
+        mask_b = torch.tensor([[0] * (L - len(s)) + [1] * len(s) for s in seqs])
+        pos_b = (mask_b.cumsum(1) - 1).clamp(min=0).unsqueeze(1).expand(B, 4, L).contiguous()
+        kb, vb = sm.empty_cache(torch.zeros(B))
+        lb, kb, vb = sm.decode_step(sm.embed_tokens(ids_b), pos_b, mask_b, kb, vb)
+        batch_logits = [lb]
+        cur = lb.argmax(-1)
+        lens = torch.tensor([len(s) for s in seqs])
+        steps = 4
+        for n in range(steps):
+            mask_b = torch.cat([mask_b, torch.ones(B, 1, dtype=torch.long)], dim=1)
+            p = (lens + n).view(B, 1, 1).expand(B, 4, 1).contiguous()
+            lb, kb, vb = sm.decode_step(sm.embed_tokens(cur.view(B, 1)), p, mask_b, kb, vb)
+            batch_logits.append(lb)
+            cur = lb.argmax(-1)
+        worst = 0.0
+        same_tokens = True
+        for bi, s in enumerate(seqs):
+            k1, v1 = sm.empty_cache(torch.zeros(1))
+            n1 = len(s)
+            l, k1, v1 = sm.decode_step(sm.embed_tokens(torch.tensor([s])),
+                                       torch.arange(n1).view(1, 1, n1).expand(1, 4, n1).contiguous(),
+                                       torch.ones(1, n1, dtype=torch.long), k1, v1)
+            worst = max(worst, float((l[0] - batch_logits[0][bi]).abs().max()))
+            c = int(l.argmax())
+            same_tokens &= c == int(batch_logits[0][bi].argmax())
+            for n in range(steps):
+                l, k1, v1 = sm.decode_step(sm.embed_tokens(torch.tensor([[c]])), torch.full((1, 4, 1), n1 + n),
+                                           torch.ones(1, n1 + n + 1, dtype=torch.long), k1, v1)
+                worst = max(worst, float((l[0] - batch_logits[n + 1][bi]).abs().max()))
+                c2 = int(l.argmax())
+                same_tokens &= c2 == int(batch_logits[n + 1][bi].argmax())
+                c = c2
+        report["batch3_left_padded_vs_alone_max_abs_diff"] = worst
+        report["batch3_same_greedy_tokens"] = bool(same_tokens)
+        p = torch.softmax(le[0], -1)
+        report["prefill_entropy_nats"] = float(-(p * p.clamp_min(1e-30).log()).sum())
+        report["prefill_top1_prob"] = float(p.max())
+    tol = 1e-4 if man["dtype"] == "float32" else 5e-2
+    ok = (report["prefill_logits_max_abs_diff_eager_vs_scripted"] <= tol
+          and report["step_logits_max_abs_diff_eager_vs_scripted"] <= tol
+          and report["cached_vs_full_recompute_max_abs_diff"] <= max(tol, 1e-3)
+          and report["batch3_left_padded_vs_alone_max_abs_diff"] <= max(tol, 1e-3))
+    report["ok"] = bool(ok)
+    return report
+
+
+# ----------------------------------------------------------------------------------------------------------
+# Goldens
+# ----------------------------------------------------------------------------------------------------------
+
+def default_golden_cases(data: str) -> List[Tuple[str, str, str, str]]:
+    """(case name, image path relative to data, task, prompt language)"""
+    im2 = sorted(os.listdir(os.path.join(data, "im2latex-sample", "images")))[0]
+    ptn = sorted(os.listdir(os.path.join(data, "pubtabnet", "images")))[0]
+    jpg = sorted(os.listdir(os.path.join(data, "omnidocbench-demo", "images")))[0]
+    pages = [
+        ("phototest", "tesseract-testing/phototest.tif"),
+        ("phototest_rotated_l", "tesseract-testing/phototest-rotated-L.png"),
+        ("linn", "ocrmypdf-resources/linn.png"),
+        ("typewriter", "ocrmypdf-resources/typewriter.png"),
+        ("pubtabnet", "pubtabnet/images/" + ptn),
+        ("im2latex", "im2latex-sample/images/" + im2),
+    ]
+    cases = []
+    for name, rel in pages:
+        cases.append((name + "__spotting_zh", rel, "spotting", "zh"))
+        cases.append((name + "__parse_zh", rel, "parse", "zh"))
+    cases.append(("phototest__spotting_en", "tesseract-testing/phototest.tif", "spotting", "en"))
+    cases.append(("im2latex__formula_zh", "im2latex-sample/images/" + im2, "formula", "zh"))
+    cases.append(("pubtabnet__table_en", "pubtabnet/images/" + ptn, "table", "en"))
+    cases.append(("omnidocbench_jpeg__spotting_zh", "omnidocbench-demo/images/" + jpg, "spotting", "zh"))
+    return cases
+
+
+def make_goldens(bundle: str, data: str, out: str, argv: List[str]) -> List[dict]:
+    os.makedirs(out, exist_ok=True)
+    model, man = load_eager(bundle)
+    sm = torch.jit.load(os.path.join(bundle, "model.pt"), map_location="cpu")
+    tok = load_tokenizer(os.path.join(bundle, "tokenizer.json"))
+    summary = []
+    for name, rel, task, lang in default_golden_cases(data):
+        inp = prepare_inputs(man, tok, os.path.join(data, rel), task, lang)
+        max_new = man["generation"]["max_new_tokens"][task]
+        t0 = time.time()
+        toks, finish, top = greedy(model, man, inp["pixels"], inp["grid"], inp["ids"], inp["pos"], max_new, record_top=5)
+        t1 = time.time()
+        toks_s, finish_s, _ = greedy(sm, man, inp["pixels"], inp["grid"], inp["ids"], inp["pos"], max_new)
+        match = toks_s == toks and finish_s == finish
+        gh, gw = inp["grid"]
+        W, H = inp["orig"]
+        rw, rh = inp["resized"].size
+        case = {
+            "case": name,
+            "image": rel,
+            "task": task,
+            "prompt_language": lang,
+            "prompt_text": inp["prompt"],
+            "original_width": W, "original_height": H,
+            "resized_width": rw, "resized_height": rh,
+            "grid": [gh, gw],
+            "num_image_tokens": num_image_tokens(gh, gw),
+            "input_ids": inp["ids"],
+            "position_ids": inp["pos"].tolist(),
+            "generated_ids": toks,
+            "finish_reason": finish,
+            "max_new_tokens": max_new,
+            "decoded_text": tok.decode(toks, skip_special=False),
+            "pixel_values_sha256": pixels_sha256(inp["pixels"]),
+            "pixel_values_shape": list(inp["pixels"].shape),
+            "pixel_values_first16": [float(x) for x in inp["pixels"].reshape(-1)[:16]],
+            "first_step_top5_logits": top,
+            "resized_png": name + ".resized.png",
+            "scripted_model_same_tokens": bool(match),
+            "bundle_manifest_sha256": sha256_file(os.path.join(bundle, "manifest.json")),
+            "lossless_source": not rel.lower().endswith((".jpg", ".jpeg")),
+        }
+        inp["resized"].save(os.path.join(out, name + ".resized.png"), optimize=True)
+        with open(os.path.join(out, name + ".json"), "w", encoding="utf-8") as f:
+            json.dump(case, f, ensure_ascii=False, indent=1)
+            f.write("\n")
+        print("%-34s grid %3dx%-3d S=%4d gen=%3d %-6s scripted_match=%s (%.1fs)"
+              % (name, gh, gw, len(inp["ids"]), len(toks), finish, match, t1 - t0), flush=True)
+        summary.append(dict(case=name, tokens=len(toks), finish=finish, scripted_match=match, prompt_len=len(inp["ids"])))
+    with open(os.path.join(out, "README.md"), "w", encoding="utf-8") as f:
+        f.write(GOLDEN_README.format(cmd=" ".join(argv), manifest=sha256_file(os.path.join(bundle, "manifest.json")),
+                                     rev=man["model_revision"], torch=torch.__version__,
+                                     table="\n".join("| %s | %d | %d | %s | %s |" % (s["case"], s["prompt_len"], s["tokens"],
+                                                                                  s["finish"], s["scripted_match"])
+                                                     for s in summary)))
+    return summary
+
+
+GOLDEN_README = """# Golden outputs for the tiny twin
+
+Made by the eager PyTorch reference in `model-loader/export/hunyuan_ocr.py` (greedy, KV cache), not by the
+TorchScript file; every case was then re-decoded through the scripted `model.pt` from Python and matched
+(`scripted_model_same_tokens`).
+
+Command (from the repository root, Debian python with torch {torch}):
+
+    {cmd}
+
+Bundle: `model-loader/src/main/resources/io/scriptorium/model/tiny/` revision `{rev}`,
+manifest sha256 `{manifest}` (also in every case as `bundle_manifest_sha256`). Regenerate the goldens whenever
+the tiny bundle changes.
+
+One `<case>.json` per case (fields: image path relative to `/work/shared/data`, task, prompt language and text,
+original and resized size, patch grid `[gh, gw]`, full prompt `input_ids`, `position_ids` (4 x S, axes p,w,h,t),
+`generated_ids` (stop id excluded), `finish_reason` (`stop`|`length`), `decoded_text` (special tokens kept),
+sha256 of the float32 little-endian `pixel_values` bytes, the first 16 pixel values, the top-5 logits of the first
+step) and `<case>.resized.png`, the uint8 RGB image after the Pillow bicubic resize (for preprocessing parity).
+All sources are lossless (PNG/TIFF) except `omnidocbench_jpeg__spotting_zh`, a JPEG kept to measure decoder drift
+(Java's JPEG decoder may differ from Pillow's, so that case may legitimately differ).
+
+| case | prompt tokens | generated | finish | scripted match |
+|---|---|---|---|---|
+{table}
+"""
+
+
+# ----------------------------------------------------------------------------------------------------------
+# CLI
+# ----------------------------------------------------------------------------------------------------------
+
+def main(argv=None):
+    argv = sys.argv[1:] if argv is None else argv
+    ap = argparse.ArgumentParser(description=__doc__.split("\n")[0])
+    sub = ap.add_subparsers(dest="cmd", required=True)
+    e = sub.add_parser("export", help="write a bundle")
+    e.add_argument("--checkpoint", help="directory with config.json, *.safetensors, tokenizer.json (HF v1.0/)")
+    e.add_argument("--tiny", action="store_true", help="tiny twin with seeded weights")
+    e.add_argument("--random-real-decoder", action="store_true", help="real LLM dims, random weights (benchmarks)")
+    e.add_argument("--out", required=True)
+    e.add_argument("--dtype", default="float32", choices=list(DTYPES))
+    e.add_argument("--revision", default=None)
+    e.add_argument("--seed", type=int, default=1234)
+    e.add_argument("--data", default="/work/shared/data", help="text for the tiny tokenizer")
+    e.add_argument("--train-steps", type=int, default=0, help="tiny only: synthetic spotting training steps")
+    e.add_argument("--train-minutes", type=float, default=0.0, help="tiny only: training time budget")
+    e.add_argument("--check", action="store_true", help="run the self-check on the written bundle")
+    g = sub.add_parser("generate", help="eager reference greedy decoding")
+    g.add_argument("--bundle", required=True)
+    g.add_argument("--image", required=True)
+    g.add_argument("--task", required=True, choices=TASKS + ["ie_single"])
+    g.add_argument("--lang", default=None, choices=["zh", "en"])
+    g.add_argument("--max-new-tokens", type=int, default=None)
+    g.add_argument("--scripted", action="store_true", help="run model.pt instead of the eager module")
+    g.add_argument("--fields", nargs="*", default=None)
+    g.add_argument("--key", default=None)
+    g.add_argument("--language", default=None)
+    g.add_argument("--question", default=None)
+    p = sub.add_parser("preprocess", help="Pillow reference preprocessing")
+    p.add_argument("--bundle", required=True)
+    p.add_argument("--image", required=True)
+    p.add_argument("--out-png")
+    p.add_argument("--out-npy")
+    gd = sub.add_parser("goldens", help="golden cases for the Java tests")
+    gd.add_argument("--bundle", default=TINY_DIR)
+    gd.add_argument("--data", default="/work/shared/data")
+    gd.add_argument("--out", default=GOLDEN_DIR)
+    s = sub.add_parser("selftest", help="eager vs scripted, cache vs recompute, batch vs alone")
+    s.add_argument("--bundle", required=True)
+    s.add_argument("--image", default=None)
+    a = ap.parse_args(argv)
+
+    torch.set_num_threads(max(1, min(4, os.cpu_count() or 1)))
+    if a.cmd == "export":
+        t0 = time.time()
+        if a.tiny:
+            export_tiny(a.out, a.seed, a.data, a.revision, a.train_steps, a.train_minutes, a.dtype)
+        elif a.random_real_decoder:
+            export_random_real_decoder(a.out, a.seed, a.data, a.dtype)
+        elif a.checkpoint:
+            export_checkpoint(a.checkpoint, a.out, a.dtype, a.revision or "v1.0")
+        else:
+            ap.error("export needs --tiny, --random-real-decoder or --checkpoint")
+        sizes = {f: os.path.getsize(os.path.join(a.out, f)) for f in sorted(os.listdir(a.out))}
+        print("wrote %s in %.1fs: %s" % (a.out, time.time() - t0, sizes))
+        print("bundle sha256 (manifest.json): %s" % sha256_file(os.path.join(a.out, "manifest.json")))
+        if a.check:
+            print(json.dumps(selftest(a.out, None), indent=1))
+    elif a.cmd == "selftest":
+        r = selftest(a.bundle, a.image)
+        print(json.dumps(r, indent=1))
+        sys.exit(0 if r["ok"] else 1)
+    elif a.cmd == "preprocess":
+        man = load_manifest(a.bundle)
+        with Image.open(a.image) as im:
+            resized, px, (gh, gw), (W, H) = preprocess_image(im, man["preprocessing"])
+        if a.out_png:
+            resized.save(a.out_png)
+        if a.out_npy:
+            np.save(a.out_npy, px)
+        print(json.dumps({"original": [W, H], "resized": list(resized.size), "grid": [gh, gw],
+                          "num_image_tokens": num_image_tokens(gh, gw), "pixel_values_shape": list(px.shape),
+                          "pixel_values_sha256": pixels_sha256(px),
+                          "first16": [float(x) for x in px.reshape(-1)[:16]]}, indent=1))
+    elif a.cmd == "generate":
+        man = load_manifest(a.bundle)
+        tok = load_tokenizer(os.path.join(a.bundle, "tokenizer.json"))
+        lang = a.lang or man["prompts"]["default_language"]
+        if a.scripted:
+            module = torch.jit.load(os.path.join(a.bundle, "model.pt"), map_location="cpu")
+        else:
+            module, _ = load_eager(a.bundle)
+        inp = prepare_inputs(man, tok, a.image, a.task, lang, fields=a.fields, key=a.key, language=a.language,
+                             question=a.question)
+        max_new = a.max_new_tokens or man["generation"]["max_new_tokens"].get(a.task, 1024)
+        t0 = time.time()
+        toks, finish, _ = greedy(module, man, inp["pixels"], inp["grid"], inp["ids"], inp["pos"], max_new)
+        dt = time.time() - t0
+        print("grid: %s  prompt tokens: %d  generated: %d  finish: %s  (%.2fs)"
+              % (list(inp["grid"]), len(inp["ids"]), len(toks), finish, dt))
+        print("ids:", toks)
+        print("text:", tok.decode(toks, skip_special=False))
+    elif a.cmd == "goldens":
+        make_goldens(a.bundle, a.data, a.out, ["/usr/bin/python3", "model-loader/export/hunyuan_ocr.py"] + argv)
+
+
+if __name__ == "__main__":
+    main()
