@@ -787,7 +787,10 @@ def smart_resize(H: int, W: int, pp: dict) -> Tuple[int, int]:
 
 def preprocess_image(img: Image.Image, pp: dict):
     """-> (resized uint8 RGB PIL image, pixel_values float32 [gh*gw, 768], (gh, gw), (W, H))"""
-    img = img.convert("RGB")
+    import warnings
+    with warnings.catch_warnings():
+        warnings.simplefilter("ignore")  # palette+tRNS: alpha is dropped, the palette RGB is kept (Pillow semantics)
+        img = img.convert("RGB")
     W, H = img.size
     h, w = smart_resize(H, W, pp)
     if (w, h) != (W, H):
@@ -966,12 +969,14 @@ def prepare_inputs(bundle_manifest: dict, tok, image_path: str, task: str, lang:
     pp = bundle_manifest["preprocessing"]
     st = bundle_manifest["special_tokens"]
     with Image.open(image_path) as im:
+        im.load()
         resized, px, (gh, gw), (W, H) = preprocess_image(im, pp)
     prompt = render_prompt(bundle_manifest, task, lang, **kw)
     text_ids = tok.encode(prompt)
     ids = build_prompt_ids(st, gh, gw, text_ids)
     pos = build_positions(ids, st, gh, gw)
-    return dict(resized=resized, pixels=px, grid=(gh, gw), orig=(W, H), prompt=prompt, ids=ids, pos=pos)
+    return dict(resized=resized, pixels=px, grid=(gh, gw), orig=(W, H), prompt=prompt, text_ids=text_ids, ids=ids,
+                pos=pos)
 
 
 def greedy(module, manifest: dict, pixels: np.ndarray, grid, ids: List[int], pos: np.ndarray, max_new: int,
@@ -1453,6 +1458,7 @@ def make_goldens(bundle: str, data: str, out: str, argv: List[str]) -> List[dict
             "resized_width": rw, "resized_height": rh,
             "grid": [gh, gw],
             "num_image_tokens": num_image_tokens(gh, gw),
+            "prompt_text_ids": inp["text_ids"],
             "input_ids": inp["ids"],
             "position_ids": inp["pos"].tolist(),
             "generated_ids": toks,
@@ -1470,8 +1476,7 @@ def make_goldens(bundle: str, data: str, out: str, argv: List[str]) -> List[dict
         }
         inp["resized"].save(os.path.join(out, name + ".resized.png"), optimize=True)
         with open(os.path.join(out, name + ".json"), "w", encoding="utf-8") as f:
-            json.dump(case, f, ensure_ascii=False, indent=1)
-            f.write("\n")
+            f.write(dump_flat_json(case))
         print("%-34s grid %3dx%-3d S=%4d gen=%3d %-6s scripted_match=%s (%.1fs)"
               % (name, gh, gw, len(inp["ids"]), len(toks), finish, match, t1 - t0), flush=True)
         summary.append(dict(case=name, tokens=len(toks), finish=finish, scripted_match=match, prompt_len=len(inp["ids"])))
@@ -1482,6 +1487,12 @@ def make_goldens(bundle: str, data: str, out: str, argv: List[str]) -> List[dict
                                                                                   s["finish"], s["scripted_match"])
                                                      for s in summary)))
     return summary
+
+
+def dump_flat_json(d: dict) -> str:
+    """One top-level key per line, values compact (readable diffs, small files)."""
+    items = ["  %s: %s" % (json.dumps(k), json.dumps(v, ensure_ascii=False, separators=(",", ":"))) for k, v in d.items()]
+    return "{\n" + ",\n".join(items) + "\n}\n"
 
 
 GOLDEN_README = """# Golden outputs for the tiny twin
