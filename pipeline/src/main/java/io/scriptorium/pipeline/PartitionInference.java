@@ -1,0 +1,317 @@
+package io.scriptorium.pipeline;
+
+import io.scriptorium.model.ImageRejectedException;
+import io.scriptorium.model.ModelInfo;
+import io.scriptorium.model.OcrResult;
+import io.scriptorium.model.OcrRuntime;
+import io.scriptorium.model.PreparedImage;
+import io.scriptorium.model.Prompt;
+import io.scriptorium.model.RuntimeConfig;
+import io.scriptorium.model.Task;
+import io.scriptorium.model.TaskSpec;
+import io.scriptorium.pipeline.pages.DecodedPage;
+import io.scriptorium.pipeline.pages.PageFailure;
+import io.scriptorium.pipeline.pages.PageOptions;
+import io.scriptorium.pipeline.pages.PageReader;
+import io.scriptorium.pipeline.pages.PageRef;
+import io.scriptorium.pipeline.parse.Box;
+import io.scriptorium.pipeline.parse.OutputParsers;
+import io.scriptorium.pipeline.parse.Spot;
+import java.io.Serializable;
+import java.sql.Date;
+import java.sql.Timestamp;
+import java.time.LocalDate;
+import java.util.ArrayDeque;
+import java.util.ArrayList;
+import java.util.Deque;
+import java.util.Iterator;
+import java.util.List;
+import java.util.Map;
+import java.util.NoSuchElementException;
+import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.ExecutionException;
+import org.apache.spark.SparkEnv;
+import org.apache.spark.TaskContext;
+import org.apache.spark.api.java.function.MapPartitionsFunction;
+import org.apache.spark.sql.Row;
+import org.apache.spark.sql.RowFactory;
+import org.apache.spark.sql.types.ArrayType;
+import org.apache.spark.sql.types.DataTypes;
+import org.apache.spark.sql.types.StructField;
+import org.apache.spark.sql.types.StructType;
+import org.apache.spark.util.LongAccumulator;
+import org.apache.spark.util.SerializableConfiguration;
+
+/**
+ * The executor side of {@code digitize}: page rows in, one result row per page out.
+ *
+ * <p>Every task of an executor shares the JVM's one {@link OcrRuntime}, so their pages meet in one
+ * decode batch. Each task keeps {@link Settings#pagesInFlight} pages submitted at once, so the batch
+ * stays full even with a single task per executor. Each page is decoded and preprocessed once, whatever
+ * the number of model tasks; a bad page becomes a failed row and never fails the partition.
+ */
+final class PartitionInference implements MapPartitionsFunction<Row, Row> {
+
+  /** What executors need, and nothing else: small, immutable, serializable. */
+  record Settings(
+      RuntimeConfig runtime,
+      List<TaskSpec> tasks,
+      PageOptions pageOptions,
+      int pagesInFlight,
+      String runId,
+      LocalDate batchDate,
+      SerializableConfiguration hadoopConf,
+      LongAccumulator pagesDone,
+      LongAccumulator pagesFailed)
+      implements Serializable {}
+
+  static final StructType OUTPUT_STRUCT =
+      new StructType()
+          .add("task", DataTypes.StringType)
+          .add("prompt_language", DataTypes.StringType)
+          .add("prompt", DataTypes.StringType)
+          .add("prompt_sha256", DataTypes.StringType)
+          .add("text", DataTypes.StringType)
+          .add("finish_reason", DataTypes.StringType)
+          .add("prompt_tokens", DataTypes.IntegerType)
+          .add("output_tokens", DataTypes.IntegerType)
+          .add("vision_ms", DataTypes.DoubleType)
+          .add("prefill_ms", DataTypes.DoubleType)
+          .add("decode_ms", DataTypes.DoubleType)
+          .add("created_at", DataTypes.TimestampType);
+
+  static final StructType SPOT_STRUCT =
+      new StructType()
+          .add("line_no", DataTypes.IntegerType)
+          .add("text", DataTypes.StringType)
+          .add("x1", DataTypes.IntegerType)
+          .add("y1", DataTypes.IntegerType)
+          .add("x2", DataTypes.IntegerType)
+          .add("y2", DataTypes.IntegerType)
+          .add("norm_x1", DataTypes.IntegerType)
+          .add("norm_y1", DataTypes.IntegerType)
+          .add("norm_x2", DataTypes.IntegerType)
+          .add("norm_y2", DataTypes.IntegerType)
+          .add("prompt_sha256", DataTypes.StringType);
+
+  /** {@link Tables#PAGES_SCHEMA}, then the model's identity, then the page's outputs and spots. */
+  static final StructType RESULT_SCHEMA = resultSchema();
+
+  private final Settings settings;
+
+  PartitionInference(Settings settings) {
+    this.settings = settings;
+  }
+
+  @Override
+  public Iterator<Row> call(Iterator<Row> pages) {
+    // Loads the model the first time on this executor; a bundle that cannot load fails the job.
+    OcrRuntime runtime = OcrRuntime.shared(settings.runtime());
+    List<Prompt> prompts = settings.tasks().stream().map(runtime::prompt).toList();
+    PageReader reader = new PageReader(settings.hadoopConf().value(), settings.pageOptions());
+    TaskContext context = TaskContext.get();
+    if (context != null) {
+      context.addTaskCompletionListener(ctx -> reader.close());
+    }
+    return new ResultIterator(pages, runtime, prompts, reader);
+  }
+
+  private static StructType resultSchema() {
+    StructType schema = new StructType();
+    for (StructField field : Tables.PAGES_SCHEMA.fields()) {
+      schema = schema.add(field);
+    }
+    return schema
+        .add("model_id", DataTypes.StringType)
+        .add("model_revision", DataTypes.StringType)
+        .add("bundle_sha256", DataTypes.StringType)
+        .add("generation", DataTypes.StringType)
+        .add("device", DataTypes.StringType)
+        .add("outputs", new ArrayType(OUTPUT_STRUCT, false))
+        .add("spots", new ArrayType(SPOT_STRUCT, false));
+  }
+
+  /** What a result row needs of a decoded page; the raster itself is dropped once preprocessed. */
+  private record PageFacts(String sourceUri, int pageNo, String contentSha256, int width, int height, double decodeMs, double preprocessMs) {
+    static PageFacts of(DecodedPage page, long preprocessNanos) {
+      return new PageFacts(page.ref().sourceUri(), page.ref().pageNo(), page.contentSha256(), page.width(), page.height(),
+          ms(page.decodeNanos()), ms(preprocessNanos));
+    }
+  }
+
+  /** A page whose tasks are running in the shared runtime. */
+  private record InFlight(Row page, PageFacts facts, List<CompletableFuture<OcrResult>> results, long submittedNanos) {}
+
+  /** Pulls pages lazily, keeping up to {@code pagesInFlight} submitted, and emits rows as pages finish. */
+  private final class ResultIterator implements Iterator<Row> {
+    private final Iterator<Row> pages;
+    private final OcrRuntime runtime;
+    private final List<Prompt> prompts;
+    private final PageReader reader;
+    private final ModelInfo model;
+    private final String executorId;
+    private final Deque<InFlight> window = new ArrayDeque<>();
+    private final Deque<Row> ready = new ArrayDeque<>();
+
+    ResultIterator(Iterator<Row> pages, OcrRuntime runtime, List<Prompt> prompts, PageReader reader) {
+      this.pages = pages;
+      this.runtime = runtime;
+      this.prompts = prompts;
+      this.reader = reader;
+      this.model = runtime.model();
+      SparkEnv env = SparkEnv.get();
+      this.executorId = env == null ? "driver" : env.executorId();
+    }
+
+    @Override
+    public boolean hasNext() {
+      fill();
+      return !ready.isEmpty() || !window.isEmpty();
+    }
+
+    @Override
+    public Row next() {
+      fill();
+      if (ready.isEmpty()) {
+        if (window.isEmpty()) {
+          throw new NoSuchElementException();
+        }
+        ready.add(finish(window.poll()));
+      }
+      return ready.poll();
+    }
+
+    private void fill() {
+      while (window.size() < settings.pagesInFlight() && pages.hasNext()) {
+        start(pages.next());
+      }
+    }
+
+    private void start(Row page) {
+      String uri = page.getString(0);
+      int pageNo = page.getInt(1);
+      String format = page.getString(2);
+      PageRef ref = new PageRef(uri, pageNo, format, page.getString(3), page.getString(4));
+      if (ref.failed()) {
+        ready.add(failed(page, null, ref.errorClass(), ref.errorMessage()));
+        return;
+      }
+      DecodedPage decoded;
+      try {
+        decoded = reader.read(ref);
+      } catch (PageFailure failure) {
+        ready.add(failed(page, null, failure.errorClass(), failure.getMessage()));
+        return;
+      }
+      PreparedImage image;
+      try {
+        image = runtime.prepare(decoded.image());
+      } catch (ImageRejectedException e) {
+        ready.add(failed(page, PageFacts.of(decoded, 0), "image_rejected", "Page " + pageNo + " of " + uri + ": " + e.getMessage()));
+        return;
+      }
+      window.add(new InFlight(page, PageFacts.of(decoded, image.preprocessNanos()), runtime.submitAll(image, prompts), System.nanoTime()));
+    }
+
+    private Row finish(InFlight page) {
+      List<Row> outputs = new ArrayList<>();
+      List<Row> spots = new ArrayList<>();
+      PageFacts facts = page.facts();
+      for (CompletableFuture<OcrResult> future : page.results()) {
+        OcrResult result;
+        try {
+          result = future.get();
+        } catch (InterruptedException e) {
+          Thread.currentThread().interrupt();
+          throw new IllegalStateException("Interrupted while waiting for the model", e);
+        } catch (ExecutionException e) {
+          Throwable cause = e.getCause() == null ? e : e.getCause();
+          String message = "Page " + facts.pageNo() + " of " + facts.sourceUri() + ": the model failed on this page: " + cause;
+          return failed(page.page(), facts, "inference_error", message);
+        }
+        outputs.add(outputRow(result));
+        if (result.prompt().task() == Task.SPOTTING) {
+          spots.addAll(spotRows(result, facts.width(), facts.height()));
+        }
+      }
+      settings.pagesDone().add(1);
+      double inferenceMs = ms(System.nanoTime() - page.submittedNanos());
+      return resultRow(page.page(), facts, "ok", null, null, inferenceMs, outputs, spots);
+    }
+
+    private Row failed(Row page, PageFacts facts, String errorClass, String message) {
+      settings.pagesDone().add(1);
+      settings.pagesFailed().add(1);
+      return resultRow(page, facts, "failed", errorClass, message, 0, List.of(), List.of());
+    }
+
+    private Row resultRow(
+        Row page, PageFacts facts, String status, String errorClass, String message,
+        double inferenceMs, List<Row> outputs, List<Row> spots) {
+      String uri = page.getString(0);
+      int pageNo = page.getInt(1);
+      return RowFactory.create(
+          Ids.pageId(uri, pageNo),
+          uri,
+          pageNo,
+          page.getString(2),
+          facts == null ? null : facts.contentSha256(),
+          facts == null ? null : facts.width(),
+          facts == null ? null : facts.height(),
+          status,
+          errorClass,
+          message,
+          page.isNullAt(6) ? Map.of() : page.getJavaMap(6),
+          settings.runId(),
+          executorId,
+          facts == null ? 0.0 : facts.decodeMs(),
+          facts == null ? 0.0 : facts.preprocessMs(),
+          inferenceMs,
+          new Timestamp(System.currentTimeMillis()),
+          page.getString(5),
+          Date.valueOf(settings.batchDate()),
+          model.modelId(),
+          model.revision(),
+          model.bundleSha256(),
+          model.generationSettings(),
+          model.device(),
+          outputs,
+          spots);
+    }
+  }
+
+  private static Row outputRow(OcrResult result) {
+    Prompt prompt = result.prompt();
+    return RowFactory.create(
+        prompt.task().name().toLowerCase(java.util.Locale.ROOT),
+        prompt.language(),
+        prompt.text(),
+        prompt.sha256(),
+        result.text(),
+        result.finishReason().name().toLowerCase(java.util.Locale.ROOT),
+        result.promptTokens(),
+        result.outputTokens(),
+        ms(result.timings().visionNanos()),
+        ms(result.timings().prefillNanos()),
+        ms(result.timings().decodeNanos()),
+        new Timestamp(System.currentTimeMillis()));
+  }
+
+  private static List<Row> spotRows(OcrResult result, int width, int height) {
+    List<Row> rows = new ArrayList<>();
+    for (Spot spot : OutputParsers.spotting(result.text()).records()) {
+      Box grid = spot.box();
+      Box pixels = grid.denormalize(width, height);
+      rows.add(RowFactory.create(
+          spot.lineNo(), spot.text(),
+          pixels.x1(), pixels.y1(), pixels.x2(), pixels.y2(),
+          grid.x1(), grid.y1(), grid.x2(), grid.y2(),
+          result.prompt().sha256()));
+    }
+    return rows;
+  }
+
+  private static double ms(long nanos) {
+    return nanos / 1e6;
+  }
+}

@@ -1,0 +1,49 @@
+package io.scriptorium.pipeline;
+
+import org.apache.spark.sql.Dataset;
+import org.apache.spark.sql.Row;
+import org.apache.spark.sql.SparkSession;
+
+/**
+ * The one entry point of Scriptorium for jobs, SQL functions, notebooks and tests.
+ *
+ * <pre>{@code
+ * SparkSession spark = Scriptorium.configure(SparkSession.builder()).getOrCreate();
+ * RunSummary run = Scriptorium.get(spark).digitize(options);
+ * Scriptorium.get(spark).sql("file:/data/warehouse", "SELECT status, count(*) FROM scriptorium.pages GROUP BY 1").show();
+ * }</pre>
+ */
+public final class Scriptorium {
+  private final SparkSession spark;
+
+  private Scriptorium(SparkSession spark) {
+    this.spark = spark;
+  }
+
+  public static Scriptorium get(SparkSession spark) {
+    return new Scriptorium(spark);
+  }
+
+  /** Adds the Delta Lake session settings Scriptorium needs to a builder that has not started yet. */
+  public static SparkSession.Builder configure(SparkSession.Builder builder) {
+    return builder
+        .config("spark.sql.extensions", "io.delta.sql.DeltaSparkSessionExtension")
+        .config("spark.sql.catalog.spark_catalog", "org.apache.spark.sql.delta.catalog.DeltaCatalog");
+  }
+
+  /** Runs {@code digitize}; a bad page never fails it, only a systemic fault does (cause chained). */
+  public RunSummary digitize(DigitizeOptions options) {
+    return new DigitizeJob(spark, options).run();
+  }
+
+  /** Registers the warehouse's tables in the {@code scriptorium} namespace (creating missing ones). */
+  public void open(String warehouse) {
+    new Warehouse(warehouse).ensureTables(spark);
+  }
+
+  /** Runs a Spark SQL query over the warehouse's tables. */
+  public Dataset<Row> sql(String warehouse, String query) {
+    open(warehouse);
+    return spark.sql(query);
+  }
+}

@@ -1,0 +1,138 @@
+package io.scriptorium.pipeline;
+
+import io.scriptorium.model.RuntimeConfig;
+import io.scriptorium.pipeline.pages.PageOptions;
+import java.util.Map;
+
+/**
+ * Every {@code spark.scriptorium.*} setting, its default, and the one place they are read.
+ *
+ * <p>Read on the driver only. Executors never see this class or the session: they receive the small
+ * immutable records it builds ({@link #runtimeConfig}, {@link #pageOptions}, {@link PartitionInference.Settings}).
+ */
+public final class ScriptoriumConf {
+  private static final String PREFIX = "spark.scriptorium.";
+
+  /** Model bundle: a local directory, a {@code file:} URI, or {@code builtin:tiny} (the embedded twin). */
+  public static final String MODEL = PREFIX + "model";
+  public static final String MODEL_DEFAULT = "builtin:tiny";
+
+  /** Device for the model: {@code cpu}, {@code gpu} or {@code gpu:N}. */
+  public static final String DEVICE = PREFIX + "device";
+  public static final String DEVICE_DEFAULT = "cpu";
+
+  /** Prompt language: {@code zh} (the model's best) or {@code en}; empty means the bundle's default. */
+  public static final String PROMPT_LANGUAGE = PREFIX + "prompt.language";
+  public static final String PROMPT_LANGUAGE_DEFAULT = "";
+
+  /** Most sequences decoded together in one executor's batch. */
+  public static final String MAX_BATCH_SIZE = PREFIX + "batch.maxSize";
+  public static final int MAX_BATCH_SIZE_DEFAULT = 8;
+
+  /** Bound on batch size times cache length, the KV-cache memory of one executor. */
+  public static final String MAX_KV_TOKENS = PREFIX + "batch.maxKvTokens";
+  public static final int MAX_KV_TOKENS_DEFAULT = 65536;
+
+  /** Intra-op threads per model runtime; 1 avoids the OpenMP oversubscription trap (stack-djl.md §8). */
+  public static final String INTRA_OP_THREADS = PREFIX + "runtime.intraOpThreads";
+  public static final int INTRA_OP_THREADS_DEFAULT = 1;
+
+  /** Pages each Spark task keeps in flight, so that the executor's decode batch stays full. */
+  public static final String PAGES_IN_FLIGHT = PREFIX + "task.pagesInFlight";
+  public static final int PAGES_IN_FLIGHT_DEFAULT = 4;
+
+  /** Pages per Spark partition of the inference stage (partitions are sized by pages, not files). */
+  public static final String PAGES_PER_PARTITION = PREFIX + "pagesPerPartition";
+  public static final int PAGES_PER_PARTITION_DEFAULT = 8;
+
+  /** DPI at which PDF pages are rendered. */
+  public static final String PDF_DPI = PREFIX + "pdf.dpi";
+  public static final int PDF_DPI_DEFAULT = 200;
+
+  /** Declared pixel count above which an image is refused as a decompression bomb. */
+  public static final String MAX_DECLARED_PIXELS = PREFIX + "image.maxDeclaredPixels";
+  public static final long MAX_DECLARED_PIXELS_DEFAULT = 500_000_000L;
+
+  /** Seconds between progress log lines on the driver. */
+  public static final String PROGRESS_INTERVAL_SECONDS = PREFIX + "progress.intervalSeconds";
+  public static final int PROGRESS_INTERVAL_SECONDS_DEFAULT = 30;
+
+  private final org.apache.spark.sql.RuntimeConfig conf;
+
+  public ScriptoriumConf(org.apache.spark.sql.RuntimeConfig conf) {
+    this.conf = conf;
+  }
+
+  /** All keys with their defaults, for documentation and {@code --help}. */
+  public static Map<String, String> defaults() {
+    return Map.ofEntries(
+        Map.entry(MODEL, MODEL_DEFAULT),
+        Map.entry(DEVICE, DEVICE_DEFAULT),
+        Map.entry(PROMPT_LANGUAGE, PROMPT_LANGUAGE_DEFAULT),
+        Map.entry(MAX_BATCH_SIZE, String.valueOf(MAX_BATCH_SIZE_DEFAULT)),
+        Map.entry(MAX_KV_TOKENS, String.valueOf(MAX_KV_TOKENS_DEFAULT)),
+        Map.entry(INTRA_OP_THREADS, String.valueOf(INTRA_OP_THREADS_DEFAULT)),
+        Map.entry(PAGES_IN_FLIGHT, String.valueOf(PAGES_IN_FLIGHT_DEFAULT)),
+        Map.entry(PAGES_PER_PARTITION, String.valueOf(PAGES_PER_PARTITION_DEFAULT)),
+        Map.entry(PDF_DPI, String.valueOf(PDF_DPI_DEFAULT)),
+        Map.entry(MAX_DECLARED_PIXELS, String.valueOf(MAX_DECLARED_PIXELS_DEFAULT)),
+        Map.entry(PROGRESS_INTERVAL_SECONDS, String.valueOf(PROGRESS_INTERVAL_SECONDS_DEFAULT)));
+  }
+
+  /** The model runtime settings; {@code modelOverride} (a job's --model) wins over the session conf. */
+  public RuntimeConfig runtimeConfig(String modelOverride) {
+    String model = modelOverride != null ? modelOverride : string(MODEL, MODEL_DEFAULT);
+    String language = string(PROMPT_LANGUAGE, PROMPT_LANGUAGE_DEFAULT);
+    return RuntimeConfig.defaults()
+        .withBundle(model)
+        .withDevice(string(DEVICE, DEVICE_DEFAULT))
+        .withMaxBatchSize(positiveInt(MAX_BATCH_SIZE, MAX_BATCH_SIZE_DEFAULT))
+        .withMaxKvTokens(positiveInt(MAX_KV_TOKENS, MAX_KV_TOKENS_DEFAULT))
+        .withIntraOpThreads(positiveInt(INTRA_OP_THREADS, INTRA_OP_THREADS_DEFAULT))
+        .withPromptLanguage(language.isEmpty() ? null : language);
+  }
+
+  public PageOptions pageOptions() {
+    PageOptions d = PageOptions.defaults();
+    return new PageOptions(
+        positiveInt(PDF_DPI, PDF_DPI_DEFAULT),
+        d.maxDecodedPixels(),
+        positiveLong(MAX_DECLARED_PIXELS, MAX_DECLARED_PIXELS_DEFAULT),
+        d.minSide(),
+        d.maxFileBytes());
+  }
+
+  public int pagesInFlight() {
+    return positiveInt(PAGES_IN_FLIGHT, PAGES_IN_FLIGHT_DEFAULT);
+  }
+
+  public int pagesPerPartition() {
+    return positiveInt(PAGES_PER_PARTITION, PAGES_PER_PARTITION_DEFAULT);
+  }
+
+  public int progressIntervalSeconds() {
+    return positiveInt(PROGRESS_INTERVAL_SECONDS, PROGRESS_INTERVAL_SECONDS_DEFAULT);
+  }
+
+  private String string(String key, String defaultValue) {
+    return conf.get(key, defaultValue).trim();
+  }
+
+  private int positiveInt(String key, int defaultValue) {
+    return (int) positiveLong(key, defaultValue);
+  }
+
+  private long positiveLong(String key, long defaultValue) {
+    String raw = string(key, String.valueOf(defaultValue));
+    try {
+      long value = Long.parseLong(raw);
+      if (value > 0) {
+        return value;
+      }
+    } catch (NumberFormatException e) {
+      // fall through to the error below
+    }
+    throw new IllegalArgumentException(
+        "Invalid value for " + key + ": '" + raw + "' (expected a positive integer, default " + defaultValue + ")");
+  }
+}
