@@ -1,0 +1,219 @@
+package io.scriptorium.model;
+
+import java.io.IOException;
+import java.io.InputStream;
+import java.io.UncheckedIOException;
+import java.net.URI;
+import java.nio.file.AtomicMoveNotSupportedException;
+import java.nio.file.DirectoryNotEmptyException;
+import java.nio.file.FileAlreadyExistsException;
+import java.nio.file.Files;
+import java.nio.file.NoSuchFileException;
+import java.nio.file.Path;
+import java.nio.file.Paths;
+import java.nio.file.StandardCopyOption;
+import java.util.Comparator;
+import java.util.List;
+import java.util.Map;
+import java.util.stream.Stream;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+/**
+ * A verified bundle directory. {@link #open} parses manifest.json, checks its format version and the sha256 of every
+ * listed file before anything is handed to DJL: model.pt is TorchScript, i.e. code.
+ */
+final class ModelBundle {
+  static final String MANIFEST = "manifest.json";
+  static final String MODEL_FILE = "model.pt";
+  static final String TOKENIZER_FILE = "tokenizer.json";
+  /** The builtin twin's files, listed because a classpath directory cannot be listed portably. */
+  static final List<String> TINY_FILES = List.of(MANIFEST, MODEL_FILE, TOKENIZER_FILE);
+  static final String TINY_RESOURCE_DIR = "io/scriptorium/model/tiny/";
+
+  private static final Logger LOG = LoggerFactory.getLogger(ModelBundle.class);
+
+  private final Path dir;
+  private final Manifest manifest;
+  private final String sha256;
+
+  private ModelBundle(Path dir, Manifest manifest, String sha256) {
+    this.dir = dir;
+    this.manifest = manifest;
+    this.sha256 = sha256;
+  }
+
+  Path dir() {
+    return dir;
+  }
+
+  Manifest manifest() {
+    return manifest;
+  }
+
+  /** sha256 of manifest.json's bytes, which pin every other file. */
+  String sha256() {
+    return sha256;
+  }
+
+  Path modelFile() {
+    return dir.resolve(MODEL_FILE);
+  }
+
+  Path tokenizerFile() {
+    return dir.resolve(TOKENIZER_FILE);
+  }
+
+  /** Opens and verifies a bundle given as a directory path, a file: URI or builtin:tiny. */
+  static ModelBundle open(String spec) {
+    if (RuntimeConfig.BUILTIN_TINY.equals(spec)) {
+      Path dir = materializeBuiltin(Path.of(System.getProperty("java.io.tmpdir"), "scriptorium-models"));
+      try {
+        return verify(dir);
+      } catch (BundleException e) {
+        // A damaged cache copy of our own jar's bundle is repaired once; a user's directory never is.
+        LOG.warn("Cached builtin bundle at {} failed verification ({}); extracting it again", dir, e.getMessage());
+        quarantine(dir);
+        return verify(materializeBuiltin(dir.getParent()));
+      }
+    }
+    return verify(localDir(spec));
+  }
+
+  static Path localDir(String spec) {
+    Path dir;
+    if (spec.startsWith("file:")) {
+      dir = Paths.get(URI.create(spec));
+    } else if (spec.matches("^[a-zA-Z][a-zA-Z0-9+.-]+:.*") && !spec.matches("^[a-zA-Z]:[\\\\/].*")) {
+      throw new BundleException(
+          "bundle '" + spec + "' is not local: use a directory, a file: URI or builtin:tiny (fetch remote bundles first)");
+    } else {
+      dir = Paths.get(spec);
+    }
+    if (!Files.isDirectory(dir)) {
+      throw new BundleException("bundle directory " + dir + " does not exist or is not a directory");
+    }
+    return dir.toAbsolutePath().normalize();
+  }
+
+  /** Parses the manifest and checks every listed file's sha256; nothing is loaded. */
+  static ModelBundle verify(Path dir) {
+    Path manifestFile = dir.resolve(MANIFEST);
+    byte[] manifestBytes;
+    try {
+      manifestBytes = Files.readAllBytes(manifestFile);
+    } catch (IOException e) {
+      throw new BundleException("cannot read " + manifestFile + ": " + e, e);
+    }
+    Manifest manifest = Manifest.parse(manifestBytes);
+    for (String required : List.of(MODEL_FILE, TOKENIZER_FILE)) {
+      if (!manifest.files().containsKey(required)) {
+        throw new BundleException("manifest.json in " + dir + " does not list " + required + " in 'files'");
+      }
+    }
+    for (Map.Entry<String, String> entry : manifest.files().entrySet()) {
+      checkFile(dir, entry.getKey(), entry.getValue());
+    }
+    return new ModelBundle(dir, manifest, Sha256.hex(manifestBytes));
+  }
+
+  private static void checkFile(Path dir, String name, String expected) {
+    Path file = dir.resolve(name).normalize();
+    if (name.contains("/") || name.contains("\\") || !file.getParent().equals(dir.normalize())) {
+      throw new BundleException("manifest.json in " + dir + " lists '" + name + "', which is not a plain file name");
+    }
+    if (!Files.isRegularFile(file)) {
+      throw new BundleException("bundle file " + name + " is missing from " + dir);
+    }
+    String actual;
+    try {
+      actual = Sha256.hex(file);
+    } catch (IOException e) {
+      throw new BundleException("cannot read bundle file " + file + ": " + e, e);
+    }
+    if (!actual.equalsIgnoreCase(expected)) {
+      throw new BundleException(
+          "bundle file "
+              + name
+              + " in "
+              + dir
+              + " fails its sha256 check: expected "
+              + expected
+              + ", actual "
+              + actual
+              + " (the bundle is damaged or was modified; export or copy it again)");
+    }
+  }
+
+  /**
+   * Extracts the classpath twin into {@code root/<manifest sha256>/}. Files are written to a private temp directory and
+   * moved into place atomically, so concurrent JVMs either win the move or find a complete copy.
+   */
+  static Path materializeBuiltin(Path root) {
+    byte[] manifest = resource(MANIFEST);
+    Path target = root.resolve(Sha256.hex(manifest));
+    if (Files.isDirectory(target)) {
+      return target;
+    }
+    Path tmp = null;
+    try {
+      Files.createDirectories(root);
+      tmp = Files.createTempDirectory(root, target.getFileName() + ".tmp-");
+      for (String name : TINY_FILES) {
+        try (InputStream in = resourceStream(name)) {
+          Files.copy(in, tmp.resolve(name));
+        }
+      }
+      Files.move(tmp, target, StandardCopyOption.ATOMIC_MOVE);
+      tmp = null;
+      LOG.info("Extracted builtin:tiny to {}", target);
+    } catch (FileAlreadyExistsException | DirectoryNotEmptyException | AtomicMoveNotSupportedException e) {
+      if (!Files.isDirectory(target)) {
+        throw new BundleException("cannot move the builtin bundle into " + target + ": " + e, e);
+      }
+      // another JVM or thread won the race; its copy is complete because it arrived by one rename
+    } catch (IOException e) {
+      throw new BundleException("cannot extract builtin:tiny into " + root + ": " + e, e);
+    } finally {
+      if (tmp != null) {
+        deleteTree(tmp);
+      }
+    }
+    return target;
+  }
+
+  private static byte[] resource(String name) {
+    try (InputStream in = resourceStream(name)) {
+      return in.readAllBytes();
+    } catch (IOException e) {
+      throw new BundleException("cannot read builtin bundle resource " + TINY_RESOURCE_DIR + name + ": " + e, e);
+    }
+  }
+
+  private static InputStream resourceStream(String name) {
+    InputStream in = ModelBundle.class.getClassLoader().getResourceAsStream(TINY_RESOURCE_DIR + name);
+    if (in == null) {
+      throw new BundleException(
+          "builtin:tiny is not on the classpath: resource " + TINY_RESOURCE_DIR + name + " is missing");
+    }
+    return in;
+  }
+
+  private static void quarantine(Path dir) {
+    try {
+      Files.move(dir, dir.resolveSibling(dir.getFileName() + ".corrupt-" + System.nanoTime()), StandardCopyOption.ATOMIC_MOVE);
+    } catch (NoSuchFileException e) {
+      // another JVM moved it first
+    } catch (IOException e) {
+      throw new BundleException("cannot move the damaged builtin bundle " + dir + " aside: " + e, e);
+    }
+  }
+
+  static void deleteTree(Path root) {
+    try (Stream<Path> paths = Files.walk(root)) {
+      paths.sorted(Comparator.reverseOrder()).forEach(p -> p.toFile().delete());
+    } catch (IOException e) {
+      throw new UncheckedIOException(e);
+    }
+  }
+}

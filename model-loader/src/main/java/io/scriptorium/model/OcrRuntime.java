@@ -1,0 +1,351 @@
+package io.scriptorium.model;
+
+import ai.djl.Device;
+import ai.djl.engine.Engine;
+import ai.djl.huggingface.tokenizers.HuggingFaceTokenizer;
+import com.google.gson.JsonArray;
+import com.google.gson.JsonObject;
+import java.awt.image.BufferedImage;
+import java.io.IOException;
+import java.nio.file.Path;
+import java.nio.file.Paths;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Map;
+import java.util.Objects;
+import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.ConcurrentHashMap;
+import java.util.concurrent.ExecutorService;
+import java.util.concurrent.Executors;
+import java.util.concurrent.TimeUnit;
+import java.util.concurrent.atomic.AtomicInteger;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+/**
+ * HunyuanOCR on DJL's PyTorch engine: one loaded bundle, one scheduler thread that owns the device, futures for callers.
+ *
+ * <p><b>The per-JVM singleton.</b> {@link #shared} is the one deliberate JVM-wide state of this module: one runtime per
+ * (bundle, device, dtype), created lazily on first use under double-checked locking and kept until JVM exit (a
+ * shutdown hook closes it; {@link #close()} on a shared instance does nothing, so try-with-resources is harmless). The
+ * rest of the config (batch size, KV budget, threads, prompt language, token overrides, pixel cap) is frozen by the
+ * first call for that key; later calls with other values get the existing runtime. {@link #open} makes a private
+ * instance that the caller must close.
+ *
+ * <p><b>Threads.</b> {@link #prompt}, {@link #prepare} and {@link #submit} are safe from any thread; preprocessing
+ * runs on the caller's thread. libtorch's intra-op thread count is process-wide: the first runtime sets system property
+ * {@code ai.djl.pytorch.num_threads} (and {@code num_interop_threads} = 1) from {@link RuntimeConfig#intraOpThreads}
+ * unless it is already set, and this only takes effect if DJL's PyTorch engine has not started yet. Batch inside the
+ * runtime rather than adding threads (stack-djl.md §8).
+ *
+ * <p><b>Batching.</b> Requests are prefilled one at a time and join the running decode batch between steps (left
+ * padded KV cache). {@code maxKvTokens} bounds rows x padded cache length at admission; a running batch may grow past
+ * it while it decodes, and a single request longer than the bound still runs alone.
+ */
+public final class OcrRuntime implements AutoCloseable {
+  private static final Logger LOG = LoggerFactory.getLogger(OcrRuntime.class);
+  private static final ConcurrentHashMap<SharedKey, OcrRuntime> SHARED = new ConcurrentHashMap<>();
+  private static final Object SHARED_LOCK = new Object();
+  private static final AtomicInteger LOADS = new AtomicInteger();
+  private static final AtomicInteger THREAD_IDS = new AtomicInteger();
+  private static final int PROMPT_CACHE_LIMIT = 4096;
+  private static boolean shutdownHookAdded;
+
+  private final RuntimeConfig config;
+  private final boolean shared;
+  private final ModelBundle bundle;
+  private final ModelInfo info;
+  private final ImagePreprocessor preprocessor;
+  private final PromptRenderer renderer;
+  private final HuggingFaceTokenizer tokenizer;
+  private final TorchModule module;
+  private final Scheduler scheduler;
+  private final Thread schedulerThread;
+  private final ExecutorService completer;
+  private final Map<String, long[]> promptIds = new ConcurrentHashMap<>();
+  private volatile boolean closed;
+
+  private OcrRuntime(RuntimeConfig config, boolean shared, boolean detectRepetition) {
+    this.config = config;
+    this.shared = shared;
+    DjlSettings.apply(config.intraOpThreads());
+    this.bundle = ModelBundle.open(config.bundle());
+    Manifest manifest = bundle.manifest();
+    if (config.dtype() != null && !config.dtype().equals(manifest.dtype())) {
+      throw new BundleException("bundle " + bundle.dir() + " was exported in " + manifest.dtype() + " but dtype "
+          + config.dtype() + " was requested; export the bundle in that dtype (the runtime never casts weights)");
+    }
+    this.preprocessor = new ImagePreprocessor(manifest.preprocessing(), config.maxImagePixels());
+    this.renderer = new PromptRenderer(manifest.prompts(), config.promptLanguage());
+    Device device = DjlSettings.device(config.device());
+    long start = System.nanoTime();
+    this.tokenizer = loadTokenizer(bundle.tokenizerFile());
+    this.module = TorchModule.load(bundle, device);
+    LOADS.incrementAndGet();
+    LOG.info("Loaded {} {} ({}, bundle {}) on {} in {} ms", manifest.modelId(), manifest.revision(),
+        manifest.dtype(), bundle.sha256(), device, (System.nanoTime() - start) / 1_000_000);
+    this.info = new ModelInfo(manifest.modelId(), manifest.revision(), bundle.sha256(), manifest.dtype(),
+        DjlSettings.deviceName(config.device()), generationSettings(manifest, config));
+    int id = THREAD_IDS.incrementAndGet();
+    this.completer = Executors.newSingleThreadExecutor(r -> daemon(r, "scriptorium-ocr-complete-" + id));
+    this.scheduler = new Scheduler(module, manifest, detectRepetition, config.maxBatchSize(), config.maxKvTokens(),
+        completer,
+        ids -> tokenizer.decode(toLongs(ids), false));
+    this.schedulerThread = daemon(scheduler, "scriptorium-ocr-scheduler-" + id);
+    schedulerThread.start();
+  }
+
+  /** The shared runtime for (bundle, device, dtype), loaded at most once per JVM; see the class comment. */
+  public static OcrRuntime shared(RuntimeConfig config) {
+    SharedKey key = SharedKey.of(config);
+    OcrRuntime runtime = SHARED.get(key);
+    if (runtime == null) {
+      synchronized (SHARED_LOCK) {
+        runtime = SHARED.get(key);
+        if (runtime == null) {
+          runtime = new OcrRuntime(config, true, true);
+          SHARED.put(key, runtime);
+          addShutdownHook();
+        }
+      }
+    }
+    return runtime;
+  }
+
+  /**
+   * The identity of the configured bundle, verified (format version, every checksum) without loading the
+   * model or the engine: for drivers, which plan and record runs but never run the model.
+   */
+  public static ModelInfo describe(RuntimeConfig config) {
+    ModelBundle bundle = ModelBundle.open(config.bundle());
+    Manifest manifest = bundle.manifest();
+    return new ModelInfo(manifest.modelId(), manifest.revision(), bundle.sha256(), manifest.dtype(),
+        DjlSettings.deviceName(config.device()), generationSettings(manifest, config));
+  }
+
+  /** The prompts the runtime would use for these tasks, rendered from the verified manifest alone. */
+  public static List<Prompt> prompts(RuntimeConfig config, List<TaskSpec> specs) {
+    PromptRenderer renderer = new PromptRenderer(ModelBundle.open(config.bundle()).manifest().prompts(), config.promptLanguage());
+    return specs.stream().map(renderer::render).toList();
+  }
+
+  /** How many times a model was loaded in this JVM (shared and private). */
+  public static int loadCount() {
+    return LOADS.get();
+  }
+
+  /** A private runtime, not shared; the caller closes it. */
+  public static OcrRuntime open(RuntimeConfig config) {
+    return new OcrRuntime(Objects.requireNonNull(config, "config"), false, true);
+  }
+
+  /** A private runtime with the repetition detector off: golden tests compare the model's full greedy output. */
+  static OcrRuntime openWithoutRepetitionCheck(RuntimeConfig config) {
+    return new OcrRuntime(config, false, false);
+  }
+
+  public ModelInfo model() {
+    return info;
+  }
+
+  /** Renders the task prompt in the configured language. */
+  public Prompt prompt(TaskSpec spec) {
+    return renderer.render(Objects.requireNonNull(spec, "spec"));
+  }
+
+  /** Preprocessing only, on the calling thread; throws {@link ImageRejectedException} for unacceptable images. */
+  public PreparedImage prepare(BufferedImage image) {
+    return preprocessor.prepare(Objects.requireNonNull(image, "image"));
+  }
+
+  /** Queues one prompt for one image. Problems with this request complete the future exceptionally. */
+  public CompletableFuture<OcrResult> submit(PreparedImage image, Prompt prompt) {
+    return submitAll(image, List.of(prompt)).get(0);
+  }
+
+  /** Queues several prompts for one image; the vision encoder runs once for all of them. */
+  public List<CompletableFuture<OcrResult>> submitAll(PreparedImage image, List<Prompt> prompts) {
+    Objects.requireNonNull(image, "image");
+    Objects.requireNonNull(prompts, "prompts");
+    List<CompletableFuture<OcrResult>> futures = new ArrayList<>(prompts.size());
+    List<Request> planned = new ArrayList<>(prompts.size());
+    for (Prompt prompt : prompts) {
+      CompletableFuture<OcrResult> future = new CompletableFuture<>();
+      futures.add(future);
+      try {
+        planned.add(request(image, Objects.requireNonNull(prompt, "prompt"), future));
+      } catch (RuntimeException e) {
+        future.completeExceptionally(e);
+      }
+    }
+    // one job for the prompts that passed validation: it counts them to know when to free the embeddings
+    ImageJob job = new ImageJob(image, planned.size());
+    for (Request r : planned) {
+      scheduler.submit(new Request(job, r.prompt(), r.layout(), r.maxNewTokens(), r.future()));
+    }
+    return futures;
+  }
+
+  public RuntimeStats stats() {
+    return scheduler.stats();
+  }
+
+  /** Stops the scheduler (unfinished requests fail) and frees the model. Does nothing on a shared runtime. */
+  @Override
+  public void close() {
+    if (shared) {
+      LOG.debug("close() on the shared runtime is ignored; it is closed at JVM exit");
+      return;
+    }
+    shutdown();
+  }
+
+  /** Test hook: receives every sequence's logits row before the greedy pick (scheduler thread). */
+  void setLogitsHook(Scheduler.LogitsHook hook) {
+    scheduler.setHook(hook);
+  }
+
+  Path bundleDir() {
+    return bundle.dir();
+  }
+
+  /** The token layout the runtime would feed for this image and prompt (golden tests compare it). */
+  PromptLayout layout(PreparedImage image, Prompt prompt) {
+    return PromptLayout.build(bundle.manifest().special(), textIds(prompt.text()), image.gridH(), image.gridW(),
+        bundle.manifest().preprocessing().mergeSize());
+  }
+
+  ImagePreprocessor preprocessor() {
+    return preprocessor;
+  }
+
+  private synchronized void shutdown() {
+    if (closed) {
+      return;
+    }
+    closed = true;
+    scheduler.shutdown();
+    try {
+      schedulerThread.join();
+      completer.shutdown();
+      completer.awaitTermination(1, TimeUnit.MINUTES);
+    } catch (InterruptedException e) {
+      Thread.currentThread().interrupt();
+    } finally {
+      module.close();
+      tokenizer.close();
+    }
+  }
+
+  /** Validates and tokenises one request; its image job is attached by the caller. */
+  private Request request(PreparedImage image, Prompt prompt, CompletableFuture<OcrResult> future) {
+    if (closed) {
+      throw new IllegalStateException("OcrRuntime is closed");
+    }
+    if (!image.preprocessingKey().equals(preprocessor.key())) {
+      throw new IllegalArgumentException(image + " was prepared with another bundle's preprocessing");
+    }
+    if (!Sha256.hex(prompt.text()).equals(prompt.sha256())) {
+      throw new IllegalArgumentException("prompt sha256 " + prompt.sha256() + " does not match its text");
+    }
+    PromptLayout layout = layout(image, prompt);
+    Manifest m = bundle.manifest();
+    int room = m.maxPositions() - layout.length();
+    if (room < 1) {
+      throw new IllegalArgumentException("prompt of " + layout.length() + " tokens leaves no room under the model's "
+          + m.maxPositions() + " positions; downscale the image or shorten the prompt");
+    }
+    String task = prompt.task().key();
+    int maxNew = config.maxNewTokensOverride().getOrDefault(task, m.generation().maxNewTokens().get(task));
+    return new Request(null, prompt, layout, Math.min(maxNew, room), future);
+  }
+
+  /** Tokenised prompt text (no special tokens, no truncation), cached because prompts repeat across pages. */
+  private long[] textIds(String text) {
+    long[] ids = promptIds.get(text);
+    if (ids == null) {
+      ids = tokenizer.encode(text, false, false).getIds();
+      if (promptIds.size() >= PROMPT_CACHE_LIMIT) {
+        promptIds.clear();
+      }
+      promptIds.put(text, ids);
+    }
+    return ids;
+  }
+
+  private static HuggingFaceTokenizer loadTokenizer(Path file) {
+    try {
+      // truncation OFF: DJL otherwise cuts at 512 tokens silently (stack-djl.md §10)
+      return HuggingFaceTokenizer.builder()
+          .optTokenizerPath(file)
+          .optAddSpecialTokens(false)
+          .optTruncation(false)
+          .optPadding(false)
+          .build();
+    } catch (IOException | RuntimeException e) {
+      throw new BundleException("cannot load tokenizer " + file + ": " + e.getMessage(), e);
+    }
+  }
+
+  static String generationSettings(Manifest manifest, RuntimeConfig config) {
+    Manifest.Generation g = manifest.generation();
+    JsonObject json = new JsonObject();
+    json.addProperty("strategy", g.strategy());
+    JsonArray stops = new JsonArray();
+    for (int id : g.stopIds()) {
+      stops.add(id);
+    }
+    json.add("stop_ids", stops);
+    JsonObject max = new JsonObject();
+    for (Task task : Task.values()) {
+      max.addProperty(task.key(), config.maxNewTokensOverride().getOrDefault(task.key(),
+          g.maxNewTokens().get(task.key())));
+    }
+    json.add("max_new_tokens", max);
+    JsonObject rep = new JsonObject();
+    rep.addProperty("min_unit_tokens", g.repetition().minUnitTokens());
+    rep.addProperty("max_unit_tokens", g.repetition().maxUnitTokens());
+    rep.addProperty("min_repeats", g.repetition().minRepeats());
+    rep.addProperty("min_span_tokens", g.repetition().minSpanTokens());
+    json.add("repetition", rep);
+    return json.toString();
+  }
+
+  private static long[] toLongs(int[] ids) {
+    long[] out = new long[ids.length];
+    for (int i = 0; i < ids.length; i++) {
+      out[i] = ids[i];
+    }
+    return out;
+  }
+
+  private static Thread daemon(Runnable r, String name) {
+    Thread t = new Thread(r, name);
+    t.setDaemon(true);
+    return t;
+  }
+
+  private static void addShutdownHook() {
+    if (!shutdownHookAdded) {
+      shutdownHookAdded = true;
+      Runtime.getRuntime().addShutdownHook(new Thread(() -> SHARED.values().forEach(OcrRuntime::shutdown),
+          "scriptorium-ocr-shutdown"));
+    }
+  }
+
+  /** What makes two shared configs the same runtime. */
+  private record SharedKey(String bundle, String device, String dtype) {
+    static SharedKey of(RuntimeConfig c) {
+      String b = c.bundle();
+      if (!RuntimeConfig.BUILTIN_TINY.equals(b)) {
+        Path p = b.startsWith("file:") ? Paths.get(java.net.URI.create(b)) : Paths.get(b);
+        b = p.toAbsolutePath().normalize().toString();
+      }
+      return new SharedKey(b, DjlSettings.deviceName(c.device()), c.dtype());
+    }
+  }
+
+  static Engine engine() {
+    return Engine.getEngine("PyTorch");
+  }
+}

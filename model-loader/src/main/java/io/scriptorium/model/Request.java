@@ -1,0 +1,7 @@
+package io.scriptorium.model;
+
+import java.util.concurrent.CompletableFuture;
+
+/** One (image, prompt) pair waiting for, or running in, the scheduler. */
+record Request(
+    ImageJob image, Prompt prompt, PromptLayout layout, int maxNewTokens, CompletableFuture<OcrResult> future) {}

@@ -1,0 +1,168 @@
+package io.scriptorium.model;
+
+import java.io.Serializable;
+import java.util.LinkedHashMap;
+import java.util.Locale;
+import java.util.Map;
+import java.util.Objects;
+import java.util.regex.Pattern;
+
+/**
+ * How to open a runtime. Start from {@link #defaults()} and change fields with the {@code withXxx} methods.
+ *
+ * @param bundle a local bundle directory, a {@code file:} URI, or {@code "builtin:tiny"} (the twin inside this jar)
+ * @param device {@code "cpu"}, {@code "gpu"} (= gpu:0) or {@code "gpu:N"}
+ * @param dtype null to take the bundle's dtype; otherwise it must equal the dtype the bundle was exported in
+ *     (float32/fp32, float16/fp16, bfloat16/bf16): the runtime never casts weights
+ * @param maxBatchSize most sequences decoded together
+ * @param maxKvTokens admission bound on batch size x padded cache length (see {@link OcrRuntime})
+ * @param intraOpThreads libtorch intra-op threads; process-wide, applied only if the engine is not started yet
+ * @param promptLanguage prompt language key ("zh", "en"); null = the manifest's default
+ * @param maxNewTokensOverride task key (e.g. "parse") to max new tokens, replacing the manifest's value
+ * @param maxImagePixels images with more decoded pixels are refused before any allocation
+ */
+public record RuntimeConfig(
+    String bundle,
+    String device,
+    String dtype,
+    int maxBatchSize,
+    int maxKvTokens,
+    int intraOpThreads,
+    String promptLanguage,
+    Map<String, Integer> maxNewTokensOverride,
+    long maxImagePixels)
+    implements Serializable {
+
+  public static final String BUILTIN_TINY = "builtin:tiny";
+  public static final int DEFAULT_MAX_BATCH_SIZE = 8;
+  public static final int DEFAULT_MAX_KV_TOKENS = 65536;
+  public static final int DEFAULT_INTRA_OP_THREADS = 1;
+  /** Pillow's DecompressionBombError threshold (2 x Image.MAX_IMAGE_PIXELS). */
+  public static final long DEFAULT_MAX_IMAGE_PIXELS = 178_956_970L;
+
+  private static final Pattern DEVICE = Pattern.compile("cpu|gpu|gpu:\\d{1,3}");
+
+  public RuntimeConfig {
+    if (bundle == null || bundle.isBlank()) {
+      throw new IllegalArgumentException("bundle must be a directory, a file: URI or " + BUILTIN_TINY);
+    }
+    device = device == null ? "cpu" : device.trim().toLowerCase(Locale.ROOT);
+    if (!DEVICE.matcher(device).matches()) {
+      throw new IllegalArgumentException("device must be cpu, gpu or gpu:N, got '" + device + "'");
+    }
+    dtype = dtype == null ? null : canonicalDtype(dtype);
+    positive("maxBatchSize", maxBatchSize);
+    positive("maxKvTokens", maxKvTokens);
+    positive("intraOpThreads", intraOpThreads);
+    positive("maxImagePixels", maxImagePixels);
+    if (promptLanguage != null && promptLanguage.isBlank()) {
+      throw new IllegalArgumentException("promptLanguage must be null (manifest default) or a language key");
+    }
+    maxNewTokensOverride = canonicalOverrides(maxNewTokensOverride);
+  }
+
+  /** builtin:tiny on CPU, bundle dtype, batch 8, 65536 KV tokens, 1 intra-op thread, manifest defaults. */
+  public static RuntimeConfig defaults() {
+    return new RuntimeConfig(
+        BUILTIN_TINY,
+        "cpu",
+        null,
+        DEFAULT_MAX_BATCH_SIZE,
+        DEFAULT_MAX_KV_TOKENS,
+        DEFAULT_INTRA_OP_THREADS,
+        null,
+        Map.of(),
+        DEFAULT_MAX_IMAGE_PIXELS);
+  }
+
+  public RuntimeConfig withBundle(String value) {
+    return new RuntimeConfig(value, device, dtype, maxBatchSize, maxKvTokens, intraOpThreads, promptLanguage,
+        maxNewTokensOverride, maxImagePixels);
+  }
+
+  public RuntimeConfig withDevice(String value) {
+    return new RuntimeConfig(bundle, value, dtype, maxBatchSize, maxKvTokens, intraOpThreads, promptLanguage,
+        maxNewTokensOverride, maxImagePixels);
+  }
+
+  public RuntimeConfig withDtype(String value) {
+    return new RuntimeConfig(bundle, device, value, maxBatchSize, maxKvTokens, intraOpThreads, promptLanguage,
+        maxNewTokensOverride, maxImagePixels);
+  }
+
+  public RuntimeConfig withMaxBatchSize(int value) {
+    return new RuntimeConfig(bundle, device, dtype, value, maxKvTokens, intraOpThreads, promptLanguage,
+        maxNewTokensOverride, maxImagePixels);
+  }
+
+  public RuntimeConfig withMaxKvTokens(int value) {
+    return new RuntimeConfig(bundle, device, dtype, maxBatchSize, value, intraOpThreads, promptLanguage,
+        maxNewTokensOverride, maxImagePixels);
+  }
+
+  public RuntimeConfig withIntraOpThreads(int value) {
+    return new RuntimeConfig(bundle, device, dtype, maxBatchSize, maxKvTokens, value, promptLanguage,
+        maxNewTokensOverride, maxImagePixels);
+  }
+
+  public RuntimeConfig withPromptLanguage(String value) {
+    return new RuntimeConfig(bundle, device, dtype, maxBatchSize, maxKvTokens, intraOpThreads, value,
+        maxNewTokensOverride, maxImagePixels);
+  }
+
+  public RuntimeConfig withMaxNewTokensOverride(Map<String, Integer> value) {
+    return new RuntimeConfig(bundle, device, dtype, maxBatchSize, maxKvTokens, intraOpThreads, promptLanguage,
+        value, maxImagePixels);
+  }
+
+  /** Adds or replaces one task's max-new-tokens override. */
+  public RuntimeConfig withMaxNewTokens(Task task, int value) {
+    Map<String, Integer> copy = new LinkedHashMap<>(maxNewTokensOverride);
+    copy.put(task.key(), value);
+    return withMaxNewTokensOverride(copy);
+  }
+
+  public RuntimeConfig withMaxImagePixels(long value) {
+    return new RuntimeConfig(bundle, device, dtype, maxBatchSize, maxKvTokens, intraOpThreads, promptLanguage,
+        maxNewTokensOverride, value);
+  }
+
+  /** Maps the accepted spellings to the manifest's dtype names. */
+  static String canonicalDtype(String value) {
+    switch (value.trim().toLowerCase(Locale.ROOT)) {
+      case "float32":
+      case "fp32":
+        return "float32";
+      case "float16":
+      case "fp16":
+      case "half":
+        return "float16";
+      case "bfloat16":
+      case "bf16":
+        return "bfloat16";
+      default:
+        throw new IllegalArgumentException(
+            "dtype must be float32/fp32, float16/fp16 or bfloat16/bf16, got '" + value + "'");
+    }
+  }
+
+  private static Map<String, Integer> canonicalOverrides(Map<String, Integer> overrides) {
+    if (overrides == null || overrides.isEmpty()) {
+      return Map.of();
+    }
+    Map<String, Integer> out = new LinkedHashMap<>();
+    overrides.forEach(
+        (key, value) -> {
+          Objects.requireNonNull(value, () -> "max new tokens for " + key);
+          positive("maxNewTokensOverride[" + key + "]", value);
+          out.put(Task.parse(key).key(), value);
+        });
+    return Map.copyOf(out);
+  }
+
+  private static void positive(String name, long value) {
+    if (value < 1) {
+      throw new IllegalArgumentException(name + " must be >= 1, got " + value);
+    }
+  }
+}
