@@ -4,9 +4,6 @@ import java.io.IOException;
 import java.io.InputStream;
 import java.io.UncheckedIOException;
 import java.net.URI;
-import java.nio.file.AtomicMoveNotSupportedException;
-import java.nio.file.DirectoryNotEmptyException;
-import java.nio.file.FileAlreadyExistsException;
 import java.nio.file.Files;
 import java.nio.file.NoSuchFileException;
 import java.nio.file.Path;
@@ -164,14 +161,8 @@ final class ModelBundle {
           Files.copy(in, tmp.resolve(name));
         }
       }
-      Files.move(tmp, target, StandardCopyOption.ATOMIC_MOVE);
+      moveIntoPlace(tmp, target);
       tmp = null;
-      LOG.info("Extracted builtin:tiny to {}", target);
-    } catch (FileAlreadyExistsException | DirectoryNotEmptyException | AtomicMoveNotSupportedException e) {
-      if (!Files.isDirectory(target)) {
-        throw new BundleException("cannot move the builtin bundle into " + target + ": " + e, e);
-      }
-      // another JVM or thread won the race; its copy is complete because it arrived by one rename
     } catch (IOException e) {
       throw new BundleException("cannot extract builtin:tiny into " + root + ": " + e, e);
     } finally {
@@ -180,6 +171,20 @@ final class ModelBundle {
       }
     }
     return target;
+  }
+
+  /** One rename; if another JVM or thread renamed its copy first, ours is dropped and theirs is complete. */
+  private static void moveIntoPlace(Path tmp, Path target) throws IOException {
+    try {
+      Files.move(tmp, target, StandardCopyOption.ATOMIC_MOVE);
+      LOG.info("Extracted builtin:tiny to {}", target);
+    } catch (IOException e) {
+      // Linux reports ENOTEMPTY as a plain FileSystemException, so test the outcome rather than the exception type
+      if (!Files.isDirectory(target)) {
+        throw e;
+      }
+      deleteTree(tmp);
+    }
   }
 
   private static byte[] resource(String name) {

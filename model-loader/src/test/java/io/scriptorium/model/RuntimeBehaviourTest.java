@@ -1,0 +1,140 @@
+package io.scriptorium.model;
+
+import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.assertThatThrownBy;
+
+import java.awt.image.BufferedImage;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.ExecutionException;
+import java.util.concurrent.TimeUnit;
+import org.junit.jupiter.api.AfterAll;
+import org.junit.jupiter.api.BeforeAll;
+import org.junit.jupiter.api.Test;
+
+/** Scheduler behaviour with the real tiny model: sharing, failure isolation, batch failures, closing. */
+class RuntimeBehaviourTest {
+  private static OcrRuntime runtime;
+
+  @BeforeAll
+  static void open() {
+    runtime = OcrRuntime.open(TestBundles.tinyConfig().withMaxNewTokens(Task.TEXT, 20).withMaxNewTokens(Task.PARSE, 25));
+  }
+
+  @AfterAll
+  static void close() {
+    runtime.close();
+  }
+
+  private static PreparedImage page(int seed) {
+    BufferedImage image = new BufferedImage(300 + seed * 10, 200, BufferedImage.TYPE_INT_RGB);
+    for (int y = 0; y < image.getHeight(); y++) {
+      for (int x = 0; x < image.getWidth(); x++) {
+        image.setRGB(x, y, ((x * (7 + seed)) ^ (y * 13)) & 0xffffff);
+      }
+    }
+    return runtime.prepare(image);
+  }
+
+  @Test
+  void modelInfoDescribesTheBundle() {
+    ModelInfo info = runtime.model();
+    assertThat(info.modelId()).isEqualTo("scriptorium/hunyuan-ocr-tiny");
+    assertThat(info.device()).isEqualTo("cpu");
+    assertThat(info.dtype()).isEqualTo("float32");
+    assertThat(info.bundleSha256()).hasSize(64);
+    assertThat(info.generationSettings())
+        .startsWith("{\"strategy\":\"greedy\",\"stop_ids\":[")
+        .contains("\"text\":20", "\"parse\":25", "\"min_repeats\":8");
+  }
+
+  @Test
+  void promptsOfOneImageShareOneVisionEncode() throws Exception {
+    PreparedImage image = page(1);
+    List<CompletableFuture<OcrResult>> futures = runtime.submitAll(image,
+        List.of(runtime.prompt(TaskSpec.of(Task.TEXT)), runtime.prompt(TaskSpec.of(Task.PARSE)),
+            runtime.prompt(TaskSpec.of(Task.SPOTTING))));
+    List<OcrResult> results = new ArrayList<>();
+    for (CompletableFuture<OcrResult> f : futures) {
+      results.add(f.get(1, TimeUnit.MINUTES));
+    }
+    assertThat(results).extracting(r -> r.timings().visionNanos()).containsOnly(results.get(0).timings().visionNanos());
+    assertThat(results.get(0).timings().visionNanos()).isPositive();
+    assertThat(results).extracting(r -> r.prompt().task()).containsExactly(Task.TEXT, Task.PARSE, Task.SPOTTING);
+    assertThat(results.get(0).outputIds()).hasSize(results.get(0).outputTokens());
+    assertThat(results.get(0).promptTokens()).isEqualTo(runtime.layout(image, results.get(0).prompt()).length());
+  }
+
+  @Test
+  void aBadRequestFailsOnlyItsOwnFuture() throws Exception {
+    PreparedImage good = page(2);
+    PreparedImage g = page(3);
+    // patches of 700 values instead of 768: vision_encode throws inside TorchScript, for this request only
+    PreparedImage odd = new PreparedImage(g.originalWidth(), g.originalHeight(), g.resizedWidth(), g.resizedHeight(),
+        g.gridH(), g.gridW(), 0, new float[g.gridH() * g.gridW() * 700], g.preprocessingKey());
+    Prompt text = runtime.prompt(TaskSpec.of(Task.TEXT));
+    Prompt forged = new Prompt(Task.TEXT, "zh", text.text() + "!", text.sha256());
+
+    CompletableFuture<OcrResult> first = runtime.submit(good, text);
+    CompletableFuture<OcrResult> bad = runtime.submit(odd, text);
+    CompletableFuture<OcrResult> mismatched = runtime.submit(good, forged);
+    CompletableFuture<OcrResult> second = runtime.submit(good, runtime.prompt(TaskSpec.of(Task.PARSE)));
+
+    assertThat(first.get(1, TimeUnit.MINUTES).outputTokens()).isPositive();
+    assertThat(second.get(1, TimeUnit.MINUTES).outputTokens()).isPositive();
+    assertThatThrownBy(() -> bad.get(1, TimeUnit.MINUTES))
+        .isInstanceOf(ExecutionException.class)
+        .hasCauseInstanceOf(ai.djl.engine.EngineException.class);
+    assertThatThrownBy(() -> mismatched.get(1, TimeUnit.MINUTES))
+        .hasCauseInstanceOf(IllegalArgumentException.class)
+        .hasMessageContaining("does not match its text");
+  }
+
+  @Test
+  void aFailedDecodeStepFailsEveryPendingRequestAndTheRuntimeRecovers() throws Exception {
+    RuntimeException crash = new IllegalStateException("simulated engine crash");
+    try (OcrRuntime rt = OcrRuntime.open(TestBundles.tinyConfig().withMaxBatchSize(2))) {
+      // the hook runs inside the decode step, so throwing from it is a failure of the batch operation
+      rt.setLogitsHook((image, prompt, index, logits) -> {
+        if (index == 3) {
+          throw crash;
+        }
+      });
+      PreparedImage image = rt.prepare(new BufferedImage(100, 100, BufferedImage.TYPE_INT_RGB));
+      List<CompletableFuture<OcrResult>> futures = rt.submitAll(image,
+          List.of(rt.prompt(TaskSpec.of(Task.TEXT)), rt.prompt(TaskSpec.of(Task.PARSE)),
+              rt.prompt(TaskSpec.of(Task.TABLE)), rt.prompt(TaskSpec.of(Task.CHART))));
+      for (CompletableFuture<OcrResult> f : futures) {
+        assertThatThrownBy(() -> f.get(1, TimeUnit.MINUTES))
+            .isInstanceOf(ExecutionException.class)
+            .hasMessageContaining("model failure during a decode step")
+            .hasRootCauseMessage("simulated engine crash");
+      }
+      assertThat(rt.stats().running()).isZero();
+      assertThat(rt.stats().queued()).isZero();
+
+      rt.setLogitsHook(null);
+      assertThat(rt.submit(image, rt.prompt(TaskSpec.of(Task.TEXT))).get(1, TimeUnit.MINUTES).outputTokens())
+          .isPositive();
+    }
+  }
+
+  @Test
+  void closingFailsWhatIsLeftAndRefusesNewWork() throws Exception {
+    OcrRuntime rt = OcrRuntime.open(TestBundles.tinyConfig().withMaxBatchSize(1));
+    PreparedImage image = rt.prepare(new BufferedImage(120, 90, BufferedImage.TYPE_BYTE_GRAY));
+    List<CompletableFuture<OcrResult>> futures = new ArrayList<>();
+    for (int i = 0; i < 6; i++) {
+      futures.add(rt.submit(image, rt.prompt(TaskSpec.of(Task.PARSE))));
+    }
+    rt.close();
+    for (CompletableFuture<OcrResult> f : futures) {
+      assertThat(f).isDone();
+    }
+    assertThat(futures).anyMatch(CompletableFuture::isCompletedExceptionally);
+    CompletableFuture<OcrResult> late = rt.submit(image, rt.prompt(TaskSpec.of(Task.TEXT)));
+    assertThatThrownBy(late::get).hasMessageContaining("OcrRuntime is closed");
+    rt.close(); // idempotent
+  }
+}
