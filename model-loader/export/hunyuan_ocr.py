@@ -1040,11 +1040,14 @@ def export_tiny(out: str, seed: int, data_dir: str, revision: Optional[str] = No
         tok = PyTokenizer(os.path.join(tmp, "tokenizer.json"))
         man = make_manifest("scriptorium/hunyuan-ocr-tiny", "train", "float32", vision, llm, special,
                             TINY_PREPROCESSING, TINY_MAX_NEW, {})
-        train_tiny(model, man, tok, seed, train_steps, train_minutes)
+        info = train_tiny(model, man, tok, seed, train_steps, train_minutes)
     model.cast(DTYPES[dtype])
     rev = revision or "tiny-%d-%s" % (seed, datetime.date.today().strftime("%Y%m%d"))
     man = make_manifest("scriptorium/hunyuan-ocr-tiny", rev, dtype, vision, llm, special, TINY_PREPROCESSING,
                         TINY_MAX_NEW, {})
+    if train_steps or train_minutes:
+        man["training"] = {"data": "synthetic Pillow-drawn pages (DejaVu fonts), tasks %s" % [t for t, _ in TRAIN_TASKS],
+                           "seed": seed, **info}
     write_bundle(out, model, tok_bytes, man)
     return model
 
@@ -1209,14 +1212,18 @@ def export_checkpoint(ckpt: str, out: str, dtype: str, revision: str):
 # ----------------------------------------------------------------------------------------------------------
 
 WORDS = ["Scriptorium", "OCR", "page", "text", "table", "invoice", "total", "date", "2025", "42", "hello", "world",
-         "model", "Java", "Spark", "token", "line", "box", "quad", "data", "scan", "paper", "figure", "note",
-         "A1", "B2", "x=3", "7.5", "文字", "图片", "表格", "公式", "识别", "检测", "坐标", "中文", "文档", "页面"]
+         "model", "Java", "Spark", "token", "line", "box", "data", "scan", "paper", "figure", "note", "Name",
+         "A1", "B2", "x=3", "7.5", "the", "of", "and", "price", "item", "No.", "Total:", "$12.50", "Section",
+         "Abstract", "Results", "Table", "Fig.", "quick", "brown", "fox", "jumps", "over", "lazy", "dog", "(1)", "x"]
+FORMULAS = ["x^{2}+y^{2}=z^{2}", "a+b=c", "\\frac{a}{b}", "E=mc^{2}", "\\alpha+\\beta", "x_{1}+x_{2}", "f(x)=2x+1"]
+FORMULA_TEXT = {"x^{2}+y^{2}=z^{2}": "x2+y2=z2", "a+b=c": "a+b=c", "\\frac{a}{b}": "a/b", "E=mc^{2}": "E=mc2",
+                "\\alpha+\\beta": "\u03b1+\u03b2", "x_{1}+x_{2}": "x1+x2", "f(x)=2x+1": "f(x)=2x+1"}
+TRAIN_TASKS = [("spotting", 0.6), ("parse", 0.15), ("text", 0.1), ("table", 0.08), ("formula", 0.07)]
 
 
 def _font(size: int):
     from PIL import ImageFont
-    for p in ("/usr/share/fonts/truetype/dejavu/DejaVuSans.ttf", "/usr/share/fonts/truetype/wqy/wqy-microhei.ttc",
-              "/usr/share/fonts/opentype/noto/NotoSansCJK-Regular.ttc"):
+    for p in ("/usr/share/fonts/truetype/dejavu/DejaVuSans.ttf", "/usr/share/fonts/truetype/dejavu/DejaVuSerif.ttf"):
         if os.path.exists(p):
             try:
                 return ImageFont.truetype(p, size)
@@ -1225,77 +1232,109 @@ def _font(size: int):
     return ImageFont.load_default()
 
 
-def synth_page(rng: random.Random):
+def synth_sample(rng: random.Random):
+    """A Pillow-drawn page and a target in the real output format for one of TRAIN_TASKS.
+    Spotting boxes are the drawn text's bounding boxes, normalised to 0..1000 of the original size."""
     from PIL import ImageDraw
-    W = rng.choice([256, 288, 320, 384, 448])
+    r, task = rng.random(), TRAIN_TASKS[-1][0]
+    for t, w in TRAIN_TASKS:
+        if r < w:
+            task = t
+            break
+        r -= w
+    W = rng.choice([256, 288, 320, 384, 448, 512])
     H = rng.choice([256, 288, 320, 384, 448])
-    bg = rng.randint(200, 255)
+    bg = rng.randint(215, 255)
     img = Image.new("RGB", (W, H), (bg, bg, bg))
     d = ImageDraw.Draw(img)
-    items = []
-    y = rng.randint(8, 30)
-    n = rng.randint(1, 3)
-    for _ in range(n):
-        size = rng.randint(18, 30)
+    fg = rng.randint(0, 70)
+    if task == "table":
+        rows, cols = rng.randint(2, 3), 2
+        size = rng.randint(14, 22)
         font = _font(size)
-        w = " ".join(rng.choice(WORDS) for _ in range(rng.randint(1, 2)))
-        if not all(ord(c) < 0x2e80 for c in w) and "wqy" not in str(getattr(font, "path", "")) \
-                and "Noto" not in str(getattr(font, "path", "")):
-            w = rng.choice([x for x in WORDS if all(ord(c) < 128 for c in x)])
-        x = rng.randint(5, max(6, W // 3))
-        bbox = d.textbbox((x, y), w, font=font)
-        if bbox[2] >= W - 2 or bbox[3] >= H - 2:
+        cw, rh = rng.randint(90, 130), size * 2
+        x0, y0 = rng.randint(5, 40), rng.randint(5, 40)
+        cells = [[rng.choice(WORDS) for _ in range(cols)] for _ in range(rows)]
+        for i in range(rows + 1):
+            d.line([(x0, y0 + i * rh), (x0 + cols * cw, y0 + i * rh)], fill=(fg, fg, fg))
+        for j in range(cols + 1):
+            d.line([(x0 + j * cw, y0), (x0 + j * cw, y0 + rows * rh)], fill=(fg, fg, fg))
+        for i in range(rows):
+            for j in range(cols):
+                d.text((x0 + j * cw + 5, y0 + i * rh + size // 3), cells[i][j], fill=(fg, fg, fg), font=font)
+        target = "<table>" + "".join("<tr>" + "".join("<td>%s</td>" % c for c in row) + "</tr>" for row in cells) + "</table>"
+        return img, task, target
+    if task == "formula":
+        f = rng.choice(FORMULAS)
+        font = _font(rng.randint(20, 36))
+        d.text((rng.randint(10, W // 3), rng.randint(10, H // 2)), FORMULA_TEXT[f], fill=(fg, fg, fg), font=font)
+        return img, task, "$$%s$$" % f
+    items = []
+    y = rng.randint(6, 30)
+    for _ in range(rng.randint(1, 5)):
+        size = rng.randint(14, 34)
+        font = _font(size)
+        w = " ".join(rng.choice(WORDS) for _ in range(rng.randint(1, 3)))
+        x = rng.randint(4, max(5, W // 3))
+        x1, y1, x2, y2 = d.textbbox((x, y), w, font=font)
+        if x2 >= W - 2:
+            w = w.split(" ")[0]
+            x = rng.randint(4, 20)
+            x1, y1, x2, y2 = d.textbbox((x, y), w, font=font)
+        if x2 >= W - 2 or y2 >= H - 2:
             break
-        fg = rng.randint(0, 80)
         d.text((x, y), w, fill=(fg, fg, fg), font=font)
-        x1, y1, x2, y2 = bbox
         items.append((w, [int(x1 * 1000 / W), int(y1 * 1000 / H), int(x2 * 1000 / W), int(y2 * 1000 / H)]))
-        y = bbox[3] + rng.randint(10, 40)
-        if y > H - 40:
-            break
-    target = "".join("<ref>%s</ref><quad>(%d,%d),(%d,%d)</quad>" % (w, *b) for w, b in items)
-    return img, target
+        y = y2 + rng.randint(6, 40)
+    if not items:
+        return img, task, ""
+    if task == "spotting":
+        target = "".join("<ref>%s</ref><quad>(%d,%d),(%d,%d)</quad>" % (w, b[0], b[1], b[2], b[3]) for w, b in items)
+    else:
+        target = ("\n\n" if task == "parse" else "\n").join(w for w, _ in items)
+    return img, task, target
 
 
-def train_tiny(model: HunyuanOCR, man: dict, tok: PyTokenizer, seed: int, steps: int, minutes: float):
-    """Teacher-forced next-token training on synthetic spotting pages (target format of the real model).
-    The special strings <ref> etc. are written as the real placeholder tokens."""
+def train_tiny(model: HunyuanOCR, man: dict, tok: PyTokenizer, seed: int, steps: int, minutes: float,
+               lr: float = 3e-3, batch: int = 4):
+    """Teacher-forced next-token training on synthetic pages (spotting/parse/text/table/formula) with targets in
+    the real model's output format; <ref>, </ref>, <quad>, </quad> are the real placeholder special tokens and
+    every target ends with eos[0] (<｜hy_Assistant｜>)."""
     st = man["special_tokens"]
     rng = random.Random(seed)
     torch.manual_seed(seed)
-    opt = torch.optim.AdamW(model.parameters(), lr=3e-3, weight_decay=0.0)
+    opt = torch.optim.AdamW(model.parameters(), lr=lr, weight_decay=0.01, betas=(0.9, 0.98))
     rep = {"<ref>": placeholder(112), "</ref>": placeholder(113), "<quad>": placeholder(110),
            "</quad>": placeholder(111)}
     model.train()
     t0 = time.time()
-    step = 0
-    batch = 4
+    budget = minutes * 60 if minutes else None
     total = steps if steps else 10 ** 9
-    pre = []
-    while step < total and (not minutes or time.time() - t0 < minutes * 60):
-        loss_sum = 0.0
+    step, ema = 0, None
+    while step < total and (budget is None or time.time() - t0 < budget):
+        frac = (time.time() - t0) / budget if budget else step / total
+        for g in opt.param_groups:
+            g["lr"] = lr * min(1.0, (step + 1) / 30) * (0.1 + 0.9 * 0.5 * (1 + math.cos(math.pi * min(1.0, frac))))
         opt.zero_grad()
+        loss_sum = 0.0
         for _ in range(batch):
-            if len(pre) < 1:
-                img, target = synth_page(rng)
-                task = "spotting"
-                lang = rng.choice(["zh", "en"])
-                _, px, (gh, gw), _ = preprocess_image(img, man["preprocessing"])
-                for a, b in rep.items():
-                    target = target.replace(a, b)
-                tgt = tok.encode(target) + [st["eos"][0]]
-                ids = build_prompt_ids(st, gh, gw, tok.encode(PROMPTS[lang][task]))
-                pos = build_positions(ids, st, gh, gw)
-                S = len(ids)
-                full_ids = ids + tgt[:-1]
-                full_pos = np.concatenate([pos, np.tile(np.arange(S, S + len(tgt) - 1), (4, 1))], axis=1)
-                pre.append((px, (gh, gw), full_ids, full_pos, S, tgt))
-            px, grid, full_ids, full_pos, S, tgt = pre.pop()
-            img_e = model.vision_encode(torch.from_numpy(px), torch.tensor(grid))
+            img, task, target = synth_sample(rng)
+            lang = rng.choice(["zh", "zh", "en"])
+            _, px, (gh, gw), _ = preprocess_image(img, man["preprocessing"])
+            for a, b in rep.items():
+                target = target.replace(a, b)
+            tgt = tok.encode(target) + [st["eos"][0]]
+            ids = build_prompt_ids(st, gh, gw, tok.encode(render_prompt(man, task, lang)))
+            pos = build_positions(ids, st, gh, gw)
+            S = len(ids)
+            full_ids = ids + tgt[:-1]
+            full_pos = np.concatenate([pos, np.tile(np.arange(S, S + len(tgt) - 1), (4, 1))], axis=1)
+            img_e = model.vision_encode(torch.from_numpy(px), torch.tensor([gh, gw]))
             emb = model.prefill_embeds(torch.tensor([full_ids]), img_e)
             k, v = model.empty_cache(torch.zeros(1))
             T = len(full_ids)
-            h, _, _ = model.run_layers(emb, torch.from_numpy(full_pos).unsqueeze(0), torch.ones(1, T, dtype=torch.long), k, v)
+            h, _, _ = model.run_layers(emb, torch.from_numpy(full_pos).unsqueeze(0),
+                                       torch.ones(1, T, dtype=torch.long), k, v)
             logits = model.lm_logits(h[0, S - 1:, :])
             loss = F.cross_entropy(logits, torch.tensor(tgt))
             (loss / batch).backward()
@@ -1303,10 +1342,15 @@ def train_tiny(model: HunyuanOCR, man: dict, tok: PyTokenizer, seed: int, steps:
         torch.nn.utils.clip_grad_norm_(model.parameters(), 1.0)
         opt.step()
         step += 1
-        if step % 20 == 0:
-            print("train step %d loss %.3f (%.0fs)" % (step, loss_sum / batch, time.time() - t0), flush=True)
+        ema = loss_sum / batch if ema is None else 0.98 * ema + 0.02 * loss_sum / batch
+        if step % 25 == 0:
+            print("train step %d loss %.3f (ema %.3f) lr %.2e %.0fs" % (step, loss_sum / batch, ema,
+                                                                     opt.param_groups[0]["lr"], time.time() - t0),
+                  flush=True)
     model.eval()
-    print("trained %d steps in %.0fs" % (step, time.time() - t0))
+    print("trained %d steps (%d samples) in %.0fs, final loss ema %.3f" % (step, step * batch, time.time() - t0,
+                                                                         ema or float("nan")))
+    return dict(steps=step, samples=step * batch, seconds=round(time.time() - t0), loss_ema=ema)
 
 
 # ----------------------------------------------------------------------------------------------------------
@@ -1395,10 +1439,12 @@ def selftest(bundle: str, image: Optional[str]) -> dict:
         report["prefill_entropy_nats"] = float(-(p * p.clamp_min(1e-30).log()).sum())
         report["prefill_top1_prob"] = float(p.max())
     tol = 1e-4 if man["dtype"] == "float32" else 5e-2
+    loose = 1e-3 if man["dtype"] == "float32" else 0.5  # different matmul shapes round differently in half types
     ok = (report["prefill_logits_max_abs_diff_eager_vs_scripted"] <= tol
           and report["step_logits_max_abs_diff_eager_vs_scripted"] <= tol
-          and report["cached_vs_full_recompute_max_abs_diff"] <= max(tol, 1e-3)
-          and report["batch3_left_padded_vs_alone_max_abs_diff"] <= max(tol, 1e-3))
+          and report["cached_vs_full_recompute_max_abs_diff"] <= loose
+          and report["batch3_left_padded_vs_alone_max_abs_diff"] <= loose
+          and report["batch3_same_greedy_tokens"])
     report["ok"] = bool(ok)
     return report
 
