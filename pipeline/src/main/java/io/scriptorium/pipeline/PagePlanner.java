@@ -52,6 +52,10 @@ final class PagePlanner {
           .add("collection", DataTypes.StringType)
           .add("metadata", DataTypes.createMapType(DataTypes.StringType, DataTypes.StringType));
 
+  /** Rows hold Scala collections; an empty one stands for "no manifest metadata". */
+  private static final scala.collection.Map<String, String> NO_METADATA =
+      scala.jdk.javaapi.CollectionConverters.asScala(Map.<String, String>of());
+
   private static final List<String> URI_COLUMNS = List.of("source_uri", "uri", "path");
 
   private PagePlanner() {}
@@ -70,7 +74,7 @@ final class PagePlanner {
     }
     List<Row> rows = new ArrayList<>(listed.size());
     for (SourceFile file : listed) {
-      rows.add(RowFactory.create(file.uri(), file.length(), file.modificationTime(), options.collection(), Map.of()));
+      rows.add(RowFactory.create(file.uri(), file.length(), file.modificationTime(), options.collection(), NO_METADATA));
     }
     int slices = Math.max(1, Math.min(rows.size(), spark.sparkContext().defaultParallelism() * 4));
     JavaSparkContext jsc = JavaSparkContext.fromSparkContext(spark.sparkContext());

@@ -26,12 +26,13 @@ import java.util.ArrayList;
 import java.util.Deque;
 import java.util.Iterator;
 import java.util.List;
-import java.util.Map;
 import java.util.NoSuchElementException;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.ExecutionException;
 import org.apache.spark.SparkEnv;
 import org.apache.spark.TaskContext;
+import org.apache.spark.util.TaskCompletionListener;
+import scala.jdk.javaapi.CollectionConverters;
 import org.apache.spark.api.java.function.MapPartitionsFunction;
 import org.apache.spark.sql.Row;
 import org.apache.spark.sql.RowFactory;
@@ -111,7 +112,7 @@ final class PartitionInference implements MapPartitionsFunction<Row, Row> {
     PageReader reader = new PageReader(settings.hadoopConf().value(), settings.pageOptions());
     TaskContext context = TaskContext.get();
     if (context != null) {
-      context.addTaskCompletionListener(ctx -> reader.close());
+      context.addTaskCompletionListener((TaskCompletionListener) ctx -> reader.close());
     }
     return new ResultIterator(pages, runtime, prompts, reader);
   }
@@ -261,7 +262,7 @@ final class PartitionInference implements MapPartitionsFunction<Row, Row> {
           status,
           errorClass,
           message,
-          page.isNullAt(6) ? Map.of() : page.getJavaMap(6),
+          page.isNullAt(6) ? null : page.getMap(6),
           settings.runId(),
           executorId,
           facts == null ? 0.0 : facts.decodeMs(),
@@ -275,8 +276,8 @@ final class PartitionInference implements MapPartitionsFunction<Row, Row> {
           model.bundleSha256(),
           model.generationSettings(),
           model.device(),
-          outputs,
-          spots);
+          CollectionConverters.asScala(outputs),
+          CollectionConverters.asScala(spots));
     }
   }
 
@@ -301,6 +302,11 @@ final class PartitionInference implements MapPartitionsFunction<Row, Row> {
     List<Row> rows = new ArrayList<>();
     for (Spot spot : OutputParsers.spotting(result.text()).records()) {
       Box grid = spot.box();
+      if (grid == null) { // a text line whose box the model never wrote
+        rows.add(RowFactory.create(spot.lineNo(), spot.text(), null, null, null, null, null, null, null, null,
+            result.prompt().sha256()));
+        continue;
+      }
       Box pixels = grid.denormalize(width, height);
       rows.add(RowFactory.create(
           spot.lineNo(), spot.text(),

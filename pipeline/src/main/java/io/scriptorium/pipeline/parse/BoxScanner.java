@@ -89,16 +89,26 @@ final class BoxScanner {
       return null;
     }
     // The second point's '(' is the last '(' before end; the first point's '(' the one before that.
-    int second = s.lastIndexOf('(', end - 1);
-    if (second < from) {
+    int second = lastParen(s, end - 1, from);
+    if (second < 0) {
       return null;
     }
-    int first = s.lastIndexOf('(', second - 1);
-    if (first < from) {
+    int first = lastParen(s, second - 1, from);
+    if (first < 0) {
       return null;
     }
     Match m = matchAt(s, first, end);
     return m != null && m.end() == end ? m : null;
+  }
+
+  /** The last '(' at or before {@code at} and not before {@code from}, or -1. */
+  private static int lastParen(String s, int at, int from) {
+    for (int i = at; i >= from; i--) {
+      if (s.charAt(i) == '(') {
+        return i;
+      }
+    }
+    return -1;
   }
 
   static boolean isSpace(char c) {

@@ -6,6 +6,7 @@ import java.util.List;
 import java.util.Set;
 import java.util.TreeSet;
 import org.jsoup.Jsoup;
+import org.jsoup.nodes.Attribute;
 import org.jsoup.nodes.Document;
 import org.jsoup.nodes.Element;
 import org.jsoup.nodes.Node;
@@ -28,7 +29,8 @@ final class TableParser {
   /** Cells starting at or past this column are dropped, so that a hostile table cannot claim unbounded memory. */
   static final int MAX_COLS = 4096;
   private static final Set<String> SECTIONS = Set.of("thead", "tbody", "tfoot");
-  private static final int MAX_NAMES = 8;
+  private static final Set<String> STRUCTURE = Set.of("table", "thead", "tbody", "tfoot", "tr");
+  private static final int MAX_NAMES = 32;
 
   private final Warnings warnings;
   private final Set<String> removed = new TreeSet<>();
@@ -217,21 +219,33 @@ final class TableParser {
     return v;
   }
 
-  /** Records which elements and attributes inside the table do not survive. */
+  /** Records which elements, attributes and text inside the table do not survive. */
   private void noteRemoved(Element table) {
-    for (Element e : table.getAllElements()) {
-      String name = e.normalName();
-      if (!TABLE_TAGS.contains(name)) {
-        note("<" + name + ">");
-      } else if (e != table && name.equals("table")) {
-        note("nested <table> (kept as cell text)");
-      }
-      boolean cell = name.equals("td") || name.equals("th");
-      e.attributes().forEach(a -> {
-        if (!cell || !SPAN_ATTRIBUTES.contains(a.getKey())) {
-          note(a.getKey() + "=");
+    StringBuilder stray = new StringBuilder();
+    NodeTraversor.traverse((node, depth) -> {
+      if (node instanceof Element e) {
+        String name = e.normalName();
+        if (!TABLE_TAGS.contains(name)) {
+          note("<" + name + ">");
+        } else if (e != table && name.equals("table")) {
+          note("nested <table> (kept as cell text)");
         }
-      });
+        if (e.attributesSize() > 0) {
+          boolean cell = name.equals("td") || name.equals("th");
+          for (Attribute a : e.attributes()) {
+            if (!cell || !SPAN_ATTRIBUTES.contains(a.getKey())) {
+              note(a.getKey() + "=");
+            }
+          }
+        }
+      } else if (node instanceof TextNode t && stray.length() < 200 && node.parent() instanceof Element parent
+          && STRUCTURE.contains(parent.normalName())) {
+        stray.append(t.text());
+      }
+    }, table);
+    String strayText = stray.toString().strip();
+    if (!strayText.isEmpty()) {
+      warnings.add(ParseWarning.EXTRA_TEXT, "ignored text between cells: " + Warnings.excerpt(strayText));
     }
   }
 
