@@ -241,7 +241,8 @@ final class DocumentParser {
       if (limit >= n) {
         warnings.add(ParseWarning.TRUNCATED, "table at block " + blocks.size() + " not closed at the end of output");
       } else {
-        warnings.add(ParseWarning.MALFORMED_MARKUP, "table at block " + blocks.size() + " not closed before a blank line");
+        warnings.add(ParseWarning.MALFORMED_MARKUP,
+            "table at block " + blocks.size() + " not closed before a blank line");
       }
     }
     int order = blocks.size();

@@ -32,10 +32,6 @@ public record Formula(
     warnings = warnings == null ? List.of() : List.copyOf(warnings);
   }
 
-  Formula at(int order, int index) {
-    return new Formula(order, index, display, latex, equationNumber, balanced, warnings);
-  }
-
   Formula withEquationNumber(String number) {
     return new Formula(blockOrder, position, display, latex, number, balanced, warnings);
   }

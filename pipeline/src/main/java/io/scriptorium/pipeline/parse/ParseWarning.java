@@ -38,7 +38,10 @@ public record ParseWarning(String code, String message) implements Serializable 
   public static final String EXTRA_TEXT = "extra_text";
   /** Unknown special tokens such as {@code <pos_16>} were removed. */
   public static final String UNKNOWN_MARKUP = "unknown_markup";
-  /** A known tag lacked its partner (a {@code <ref>} without {@code </ref>}, a {@code <pFig>} without {@code </pFig>}). */
+  /**
+   * A known tag lacked its partner (a {@code <ref>} without {@code </ref>}, a {@code <pFig>} without
+   * {@code </pFig>}), or a table was not closed before a blank line.
+   */
   public static final String MALFORMED_MARKUP = "malformed_markup";
   /** More warnings than a parser keeps; the rest were counted, not recorded. */
   public static final String TOO_MANY_WARNINGS = "too_many_warnings";

@@ -187,8 +187,8 @@ class DocumentParserTest {
 
   @Test
   void translationIsADocumentWithItsLanguage() {
-    Translation t = OutputParsers.translation("## Results\n\nThe rate $ r $ rose.\n\n<table><tr><td>1</td></tr></table>",
-        " English ");
+    Translation t = OutputParsers.translation(
+        "## Results\n\nThe rate $ r $ rose.\n\n<table><tr><td>1</td></tr></table>", " English ");
 
     assertThat(t.language()).isEqualTo("English");
     assertThat(t.document().blocks()).extracting(Block::kind)

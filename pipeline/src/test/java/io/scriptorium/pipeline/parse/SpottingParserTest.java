@@ -90,6 +90,20 @@ class SpottingParserTest {
   }
 
   @Test
+  void warningsAreCappedWithASummary() {
+    StringBuilder raw = new StringBuilder();
+    for (int i = 0; i < 1000; i++) {
+      raw.append("line").append(i).append("(0,0),(").append(2000 + i).append(",5)");
+    }
+    ParseResult<Spot> result = OutputParsers.spotting(raw.toString());
+
+    assertThat(result.records()).hasSize(1000);
+    assertThat(result.warnings()).hasSize(Warnings.LIMIT + 1);
+    assertThat(result.warnings().get(Warnings.LIMIT))
+        .isEqualTo(new ParseWarning(ParseWarning.TOO_MANY_WARNINGS, "936 more warnings not recorded"));
+  }
+
+  @Test
   void ordersReversedCornersWithAWarning() {
     ParseResult<Spot> result = OutputParsers.spotting("x(300,400),(100,200)");
 

@@ -21,7 +21,8 @@ class TextAnswersTest {
     assertThat(OutputParsers.chart("flowchart LR\nA-->B").records())
         .containsExactly(new Chart(Chart.MERMAID, "flowchart LR\nA-->B"));
     assertThat(OutputParsers.chart("Sales by year\n\n| year | sales |\n| --- | --- |\n| 2020 | 3 |\n").records())
-        .containsExactly(new Chart(Chart.MARKDOWN_TABLE, "Sales by year\n\n| year | sales |\n| --- | --- |\n| 2020 | 3 |"));
+        .containsExactly(
+            new Chart(Chart.MARKDOWN_TABLE, "Sales by year\n\n| year | sales |\n| --- | --- |\n| 2020 | 3 |"));
     assertThat(OutputParsers.chart("A pie chart of market share.").records())
         .containsExactly(new Chart(Chart.TEXT, "A pie chart of market share."));
   }
