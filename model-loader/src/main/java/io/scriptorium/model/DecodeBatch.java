@@ -5,6 +5,7 @@ import ai.djl.ndarray.NDManager;
 import ai.djl.ndarray.index.NDIndex;
 import ai.djl.ndarray.types.Shape;
 import java.util.ArrayList;
+import java.util.Arrays;
 import java.util.Collection;
 import java.util.List;
 
@@ -124,7 +125,7 @@ final class DecodeBatch implements AutoCloseable {
     int width = length + extra;
     long[] mask = new long[rows.size() * width];
     for (int r = 0; r < rows.size(); r++) {
-      java.util.Arrays.fill(mask, r * width + rows.get(r).pad, (r + 1) * width, 1L);
+      Arrays.fill(mask, r * width + rows.get(r).pad, (r + 1) * width, 1L);
     }
     return mask;
   }
@@ -133,7 +134,7 @@ final class DecodeBatch implements AutoCloseable {
   long[] nextPositions() {
     long[] pos = new long[rows.size() * PromptLayout.AXES];
     for (int r = 0; r < rows.size(); r++) {
-      java.util.Arrays.fill(pos, r * PromptLayout.AXES, (r + 1) * PromptLayout.AXES, rows.get(r).nextPosition());
+      Arrays.fill(pos, r * PromptLayout.AXES, (r + 1) * PromptLayout.AXES, rows.get(r).nextPosition());
     }
     return pos;
   }

@@ -1,7 +1,6 @@
 package io.scriptorium.model;
 
 import ai.djl.Device;
-import ai.djl.engine.Engine;
 import ai.djl.huggingface.tokenizers.HuggingFaceTokenizer;
 import com.google.gson.JsonArray;
 import com.google.gson.JsonObject;
@@ -80,7 +79,12 @@ public final class OcrRuntime implements AutoCloseable {
     Device device = DjlSettings.device(config.device());
     long start = System.nanoTime();
     this.tokenizer = loadTokenizer(bundle.tokenizerFile());
-    this.module = TorchModule.load(bundle, device);
+    try {
+      this.module = TorchModule.load(bundle, device);
+    } catch (RuntimeException e) {
+      tokenizer.close();
+      throw e;
+    }
     LOADS.incrementAndGet();
     LOG.info("Loaded {} {} ({}, bundle {}) on {} in {} ms", manifest.modelId(), manifest.revision(),
         manifest.dtype(), bundle.sha256(), device, (System.nanoTime() - start) / 1_000_000);
@@ -89,8 +93,7 @@ public final class OcrRuntime implements AutoCloseable {
     int id = THREAD_IDS.incrementAndGet();
     this.completer = Executors.newSingleThreadExecutor(r -> daemon(r, "scriptorium-ocr-complete-" + id));
     this.scheduler = new Scheduler(module, manifest, detectRepetition, config.maxBatchSize(), config.maxKvTokens(),
-        completer,
-        ids -> tokenizer.decode(toLongs(ids), false));
+        completer, ids -> tokenizer.decode(toLongs(ids), false));
     this.schedulerThread = daemon(scheduler, "scriptorium-ocr-scheduler-" + id);
     schedulerThread.start();
   }
@@ -343,9 +346,5 @@ public final class OcrRuntime implements AutoCloseable {
       }
       return new SharedKey(b, DjlSettings.deviceName(c.device()), c.dtype());
     }
-  }
-
-  static Engine engine() {
-    return Engine.getEngine("PyTorch");
   }
 }

@@ -5,6 +5,7 @@ import ai.djl.ndarray.NDList;
 import ai.djl.ndarray.NDManager;
 import java.util.ArrayDeque;
 import java.util.ArrayList;
+import java.util.Arrays;
 import java.util.Collections;
 import java.util.IdentityHashMap;
 import java.util.List;
@@ -46,7 +47,9 @@ final class Scheduler implements Runnable {
   private final NDManager longLived;
   private final DecodeBatch batch;
   private volatile LogitsHook hook;
-  private volatile boolean stopped;
+  /** Guards {@link #stopped} together with adds to the inbox, so no request slips in after the final drain. */
+  private final Object submitLock = new Object();
+  private boolean stopped;
 
   private volatile int running;
   private volatile int waitingCount;
@@ -75,16 +78,20 @@ final class Scheduler implements Runnable {
 
   /** Queues a request; after {@link #shutdown} it is failed at once. */
   void submit(Request request) {
-    if (stopped) {
-      request.future().completeExceptionally(new IllegalStateException("OcrRuntime is closed"));
-      return;
+    synchronized (submitLock) {
+      if (!stopped) {
+        inbox.add(request);
+        return;
+      }
     }
-    inbox.add(request);
+    request.future().completeExceptionally(new IllegalStateException("OcrRuntime is closed"));
   }
 
   /** Makes the thread stop after its current step; requests not finished by then fail. */
   void shutdown() {
-    stopped = true;
+    synchronized (submitLock) {
+      stopped = true;
+    }
     inbox.add(POISON);
   }
 
@@ -104,7 +111,9 @@ final class Scheduler implements Runnable {
       fatal = t;
       LOG.error("OCR scheduler died", t);
     } finally {
-      stopped = true;
+      synchronized (submitLock) {
+        stopped = true;
+      }
       RuntimeException reason = fatal == null
           ? new IllegalStateException("OcrRuntime was closed before this request finished")
           : new IllegalStateException("OCR scheduler died: " + fatal, fatal);
@@ -164,7 +173,7 @@ final class Scheduler implements Runnable {
       NDArray input = module.prefillEmbeds(step, request.layout().ids(), embeds);
       NDList empty = module.emptyCache(step, 1);
       long[] mask = new long[seq.promptLength];
-      java.util.Arrays.fill(mask, 1L);
+      Arrays.fill(mask, 1L);
       NDList out = module.decodeStep(step, input, request.layout().positions(), mask, empty.get(0), empty.get(1));
       int token = (int) out.get(0).argMax(1).toLongArray()[0];
       deliverLogits(out.get(0), List.of(seq));
@@ -269,7 +278,7 @@ final class Scheduler implements Runnable {
     int vocab = all.length / rows.size();
     for (int r = 0; r < rows.size(); r++) {
       Sequence s = rows.get(r);
-      float[] row = java.util.Arrays.copyOfRange(all, r * vocab, (r + 1) * vocab);
+      float[] row = Arrays.copyOfRange(all, r * vocab, (r + 1) * vocab);
       h.onLogits(s.request.image().image, s.request.prompt(), s.generated(), row);
     }
   }

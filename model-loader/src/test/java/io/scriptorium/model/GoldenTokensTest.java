@@ -23,11 +23,13 @@ class GoldenTokensTest {
   static final double LOGIT_TOLERANCE = 1e-3;
 
   private static OcrRuntime runtime;
+  private static Manifest manifest;
   private static final Map<Object, float[]> FIRST_LOGITS = new ConcurrentHashMap<>();
 
   @BeforeAll
   static void open() {
     runtime = OcrRuntime.openWithoutRepetitionCheck(TestBundles.tinyConfig());
+    manifest = ModelBundle.verify(runtime.bundleDir()).manifest();
     runtime.setLogitsHook((image, prompt, index, logits) -> {
       if (index == 0) {
         FIRST_LOGITS.put(image, logits);
@@ -56,11 +58,10 @@ class GoldenTokensTest {
         .isEqualTo(new int[] {golden.json().getAsJsonArray("grid").get(0).getAsInt(),
             golden.json().getAsJsonArray("grid").get(1).getAsInt()});
 
-    OcrRuntime lang = runtime;
-    Prompt prompt = new PromptRenderer(bundleManifest().prompts(), golden.language()).render(golden.spec());
+    Prompt prompt = new PromptRenderer(manifest.prompts(), golden.language()).render(golden.spec());
     assertThat(prompt.text()).isEqualTo(golden.string("prompt_text"));
 
-    PromptLayout layout = lang.layout(image, prompt);
+    PromptLayout layout = runtime.layout(image, prompt);
     assertThat(layout.ids()).as("input_ids").containsExactly(golden.longs("input_ids"));
     assertThat(layout.positions()).as("position_ids").containsExactly(golden.positions());
 
@@ -88,9 +89,5 @@ class GoldenTokensTest {
     }
     System.out.printf("%s: first-step top-5 logits max |java - python| = %.3g%n", golden.name(), maxDiff);
     assertThat(maxDiff).isLessThanOrEqualTo(LOGIT_TOLERANCE);
-  }
-
-  private static Manifest bundleManifest() {
-    return ModelBundle.verify(runtime.bundleDir()).manifest();
   }
 }

@@ -1,0 +1,304 @@
+package io.scriptorium.model.bench;
+
+import com.google.gson.Gson;
+import com.google.gson.GsonBuilder;
+import com.google.gson.JsonArray;
+import com.google.gson.JsonObject;
+import com.google.gson.JsonParser;
+import io.scriptorium.model.OcrResult;
+import io.scriptorium.model.OcrRuntime;
+import io.scriptorium.model.PreparedImage;
+import io.scriptorium.model.Prompt;
+import io.scriptorium.model.RuntimeConfig;
+import io.scriptorium.model.RuntimeStats;
+import io.scriptorium.model.Task;
+import io.scriptorium.model.TaskSpec;
+import java.awt.image.BufferedImage;
+import java.io.IOException;
+import java.io.InputStream;
+import java.lang.management.ManagementFactory;
+import java.lang.management.ThreadMXBean;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.nio.file.Paths;
+import java.util.ArrayList;
+import java.util.Collections;
+import java.util.Comparator;
+import java.util.List;
+import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.TimeUnit;
+
+/**
+ * Decode-loop benchmark of {@link OcrRuntime}, written as JSON {@code {"figures":[{name,value,unit,note}...]}}.
+ *
+ * <pre>
+ * cd model-loader && mvn -q dependency:build-classpath -Dmdep.outputFile=target/cp.txt
+ * java -Xmx2g -Dai.djl.offline=true -cp target/classes:$(cat target/cp.txt) \
+ *     io.scriptorium.model.bench.RuntimeBenchmark /tmp/bench.json [--real-bundle DIR | --skip-real]
+ * </pre>
+ *
+ * <p>Benchmarks use a copy of each bundle whose manifest has no stop ids and an unreachable repetition threshold, so
+ * every sequence decodes exactly the requested number of tokens. Without {@code --real-bundle} the real-shape bundle
+ * (real decoder dimensions, random weights, tiny vision tower) is exported on the fly with
+ * {@code /usr/bin/python3 model-loader/export/hunyuan_ocr.py export --random-real-decoder}; if that fails the
+ * real-shape figures are skipped with a note. "Model" time is the time inside the TorchScript method calls (DJL's JNI
+ * dispatch included); "overhead" is the rest of a decode step: Java bookkeeping, input arrays, argmax, cache
+ * attach/close.
+ */
+public final class RuntimeBenchmark {
+  private static final String TINY_RESOURCES = "io/scriptorium/model/tiny/";
+  private static final List<String> FILES = List.of("manifest.json", "model.pt", "tokenizer.json");
+
+  private static final ThreadMXBean THREADS = ManagementFactory.getThreadMXBean();
+
+  private final List<JsonObject> figures = new ArrayList<>();
+  private final Path work;
+
+  private RuntimeBenchmark(Path work) {
+    this.work = work;
+  }
+
+  public static void main(String[] args) throws Exception {
+    if (args.length < 1) {
+      System.err.println("usage: RuntimeBenchmark OUT.json [--real-bundle DIR | --skip-real]");
+      System.exit(2);
+    }
+    Path out = Paths.get(args[0]);
+    String realBundle = null;
+    boolean skipReal = false;
+    for (int i = 1; i < args.length; i++) {
+      if (args[i].equals("--real-bundle") && i + 1 < args.length) {
+        realBundle = args[++i];
+      } else if (args[i].equals("--skip-real")) {
+        skipReal = true;
+      }
+    }
+    RuntimeBenchmark bench = new RuntimeBenchmark(Files.createTempDirectory("scriptorium-bench"));
+    bench.add("host_load_avg_1m_start", loadAverage(), "load", "/proc/loadavg at start; wall-clock figures are only"
+        + " comparable between runs at similar load (cores: " + Runtime.getRuntime().availableProcessors() + ")");
+    bench.tiny();
+    if (skipReal) {
+      bench.skipped("real-shape figures skipped (--skip-real)");
+    } else {
+      bench.realShape(realBundle);
+    }
+    bench.add("host_load_avg_1m_end", loadAverage(), "load", "/proc/loadavg at the end");
+    bench.write(out);
+  }
+
+  private static double loadAverage() throws IOException {
+    return Double.parseDouble(Files.readString(Paths.get("/proc/loadavg")).split(" ")[0]);
+  }
+
+  private void tiny() throws Exception {
+    Path dir = benchBundle(copyBuiltin(work.resolve("tiny-src")), work.resolve("tiny"));
+    StepCost cost = stepCost(dir, 1, 1024);
+    add("decode_model_us_per_step_tiny", cost.modelUs, "us", "tiny twin, B=1, inside TorchScript calls, mean of "
+        + cost.steps + " steps");
+    add("decode_overhead_us_per_step_tiny", cost.overheadUs, "us", "tiny twin, B=1, Java step time minus model time");
+    add("decode_cpu_us_per_step_tiny", cost.cpuUs, "us", "tiny twin, B=1, scheduler-thread CPU time per step"
+        + " (one prefill included); less sensitive to other load than wall time");
+    for (int b : new int[] {1, 4, 8, 16}) {
+      StepCost c = stepCost(dir, b, 256);
+      add("tokens_per_s_batch_" + b + "_tiny", c.tokensPerSecond, "tokens/s",
+          "tiny twin, decode steps only, " + b + " sequences x 256 tokens");
+    }
+    double[] rss = rssGrowth(dir);
+    add("rss_growth_mb_10k_steps", rss[1], "MB", String.format(
+        "tiny twin, VmRSS growth over 10,000 decode steps after a 12,000-step warm-up (batch 4, 500-token sequences"
+            + " joining and leaving); the 10,000 steps before (after 2,000) added %.1f MB (allocator and JIT"
+            + " warm-up); committed Java heap changed by %.1f MB over the measured window", rss[0], rss[2]));
+  }
+
+  private void realShape(String given) throws Exception {
+    Path source;
+    try {
+      source = given != null ? Paths.get(given) : exportRealShape(work.resolve("real-src"));
+    } catch (IOException | RuntimeException e) {
+      skipped("real-shape bundle unavailable: " + e.getMessage());
+      return;
+    }
+    Path dir = benchBundle(source, work.resolve("real"));
+    StepCost one = stepCost(dir, 1, 24);
+    add("decode_model_us_per_step_real_shape", one.modelUs, "us",
+        "real decoder shape (24 layers, hidden 1024, GQA 16/8, vocab 120818), random weights, fp32, B=1");
+    add("decode_overhead_us_per_step_real_shape", one.overheadUs, "us", "real decoder shape, B=1");
+    add("decode_cpu_us_per_step_real_shape", one.cpuUs, "us", "real decoder shape, B=1, scheduler-thread CPU time"
+        + " per step (one prefill included; libtorch runs on that thread with 1 intra-op thread)");
+    add("decode_overhead_fraction_real_shape", one.overheadUs / (one.overheadUs + one.modelUs), "fraction",
+        "overhead / whole decode step, real decoder shape, B=1");
+    double base = 0;
+    for (int b : new int[] {1, 4, 8, 16}) {
+      StepCost c = b == 1 ? one : stepCost(dir, b, 16);
+      if (b == 1) {
+        base = c.tokensPerSecond;
+      }
+      add("tokens_per_s_batch_" + b + "_real_shape", c.tokensPerSecond, "tokens/s",
+          "real decoder shape, decode steps only, " + b + " sequences");
+      if (b == 8) {
+        add("batch8_speedup_real_shape", c.tokensPerSecond / base, "x", "tokens/s at batch 8 over batch 1");
+      }
+    }
+  }
+
+  private record StepCost(double modelUs, double overheadUs, double tokensPerSecond, long steps, double cpuUs) {}
+
+  /** Decodes {@code batch} sequences of {@code tokens} ids together; per-step figures from the runtime's counters. */
+  private StepCost stepCost(Path bundle, int batch, int tokens) throws Exception {
+    RuntimeConfig config = RuntimeConfig.defaults().withBundle(bundle.toString()).withMaxBatchSize(batch)
+        .withMaxNewTokens(Task.TEXT, tokens);
+    try (OcrRuntime runtime = OcrRuntime.open(config)) {
+      PreparedImage image = runtime.prepare(page(256, 256));
+      Prompt prompt = runtime.prompt(TaskSpec.of(Task.TEXT));
+      runtime.submit(image, prompt).get(10, TimeUnit.MINUTES); // warm-up: graph optimiser, allocator
+      long scheduler = schedulerThreadId();
+      RuntimeStats before = runtime.stats();
+      long cpuBefore = THREADS.getThreadCpuTime(scheduler);
+      List<CompletableFuture<OcrResult>> futures = runtime.submitAll(image, Collections.nCopies(batch, prompt));
+      for (CompletableFuture<OcrResult> f : futures) {
+        f.get(30, TimeUnit.MINUTES);
+      }
+      RuntimeStats after = runtime.stats();
+      double cpuNs = THREADS.getThreadCpuTime(scheduler) - cpuBefore;
+      long steps = after.steps() - before.steps();
+      double stepNs = after.decodeStepNanos() - before.decodeStepNanos();
+      double modelNs = after.decodeModelNanos() - before.decodeModelNanos();
+      long decodeTokens = after.generatedTokens() - before.generatedTokens() - batch; // prefills' first ids excluded
+      return new StepCost(modelNs / steps / 1e3, (stepNs - modelNs) / steps / 1e3, decodeTokens / (stepNs / 1e9),
+          steps, cpuNs / steps / 1e3);
+    }
+  }
+
+  /** The newest runtime's scheduler thread (threads are numbered as runtimes open). */
+  private static long schedulerThreadId() {
+    return Thread.getAllStackTraces().keySet().stream()
+        .filter(t -> t.getName().startsWith("scriptorium-ocr-scheduler-"))
+        .max(Comparator.comparingInt(t -> Integer.parseInt(t.getName().substring(t.getName().lastIndexOf('-') + 1))))
+        .orElseThrow()
+        .getId();
+  }
+
+  /** RSS growth in MB over steps 2k..12k and 12k..22k, and committed heap growth over 12k..22k. */
+  private double[] rssGrowth(Path bundle) throws Exception {
+    RuntimeConfig config = RuntimeConfig.defaults().withBundle(bundle.toString()).withMaxBatchSize(4)
+        .withMaxNewTokens(Task.TEXT, 500);
+    try (OcrRuntime runtime = OcrRuntime.open(config)) {
+      PreparedImage image = runtime.prepare(page(256, 256));
+      Prompt prompt = runtime.prompt(TaskSpec.of(Task.TEXT));
+      List<CompletableFuture<OcrResult>> futures = runtime.submitAll(image, Collections.nCopies(200, prompt));
+      long[] rss = new long[3];
+      long[] heap = new long[3];
+      for (int i = 0; i < 3; i++) {
+        while (runtime.stats().steps() < 2_000 + i * 10_000L) {
+          Thread.sleep(1);
+        }
+        rss[i] = rssKb();
+        heap[i] = Runtime.getRuntime().totalMemory() / 1024;
+      }
+      for (CompletableFuture<OcrResult> f : futures) {
+        f.cancel(false);
+      }
+      return new double[] {(rss[1] - rss[0]) / 1024.0, (rss[2] - rss[1]) / 1024.0, (heap[2] - heap[1]) / 1024.0};
+    }
+  }
+
+  private static long rssKb() throws IOException {
+    for (String line : Files.readAllLines(Paths.get("/proc/self/status"))) {
+      if (line.startsWith("VmRSS:")) {
+        return Long.parseLong(line.replaceAll("[^0-9]", ""));
+      }
+    }
+    throw new IOException("no VmRSS in /proc/self/status");
+  }
+
+  private static BufferedImage page(int w, int h) {
+    BufferedImage image = new BufferedImage(w, h, BufferedImage.TYPE_INT_RGB);
+    for (int y = 0; y < h; y++) {
+      for (int x = 0; x < w; x++) {
+        image.setRGB(x, y, ((x * 7) ^ (y * 13)) & 0xffffff);
+      }
+    }
+    return image;
+  }
+
+  /** Copy whose manifest never stops early: no stop ids, repetition threshold out of reach. */
+  private static Path benchBundle(Path source, Path target) throws IOException {
+    Files.createDirectories(target);
+    for (String name : List.of("model.pt", "tokenizer.json")) {
+      Files.createSymbolicLink(target.resolve(name), source.toAbsolutePath().resolve(name));
+    }
+    JsonObject manifest = JsonParser.parseString(Files.readString(source.resolve("manifest.json"))).getAsJsonObject();
+    JsonObject generation = manifest.getAsJsonObject("generation");
+    generation.add("stop_ids", new JsonArray());
+    generation.getAsJsonObject("repetition").addProperty("min_repeats", 1_000_000);
+    Files.writeString(target.resolve("manifest.json"), manifest.toString(), StandardCharsets.UTF_8);
+    return target;
+  }
+
+  private static Path copyBuiltin(Path target) throws IOException {
+    Files.createDirectories(target);
+    for (String name : FILES) {
+      try (InputStream in = RuntimeBenchmark.class.getClassLoader().getResourceAsStream(TINY_RESOURCES + name)) {
+        if (in == null) {
+          throw new IOException("builtin tiny bundle resource missing: " + name);
+        }
+        Files.copy(in, target.resolve(name));
+      }
+    }
+    return target;
+  }
+
+  private static Path exportRealShape(Path out) throws IOException, InterruptedException {
+    Path script = locateExporter();
+    Process p = new ProcessBuilder("/usr/bin/python3", script.toString(), "export", "--random-real-decoder", "--out",
+        out.toString()).inheritIO().start();
+    if (!p.waitFor(30, TimeUnit.MINUTES) || p.exitValue() != 0) {
+      throw new IOException("exporter exited with " + (p.isAlive() ? "timeout" : p.exitValue()));
+    }
+    return out;
+  }
+
+  private static Path locateExporter() throws IOException {
+    String repo = System.getProperty("scriptorium.repo.dir");
+    for (Path candidate : new Path[] {
+      repo == null ? null : Paths.get(repo, "model-loader/export/hunyuan_ocr.py"),
+      Paths.get("model-loader/export/hunyuan_ocr.py"),
+      Paths.get("export/hunyuan_ocr.py")
+    }) {
+      if (candidate != null && Files.isRegularFile(candidate)) {
+        return candidate;
+      }
+    }
+    throw new IOException("model-loader/export/hunyuan_ocr.py not found (run from the repository root)");
+  }
+
+  private void add(String name, double value, String unit, String note) {
+    JsonObject f = new JsonObject();
+    f.addProperty("name", name);
+    f.addProperty("value", Math.round(value * 1000.0) / 1000.0);
+    f.addProperty("unit", unit);
+    f.addProperty("note", note);
+    figures.add(f);
+    System.out.printf("%-42s %12.3f %-9s %s%n", name, value, unit, note);
+  }
+
+  private void skipped(String why) {
+    JsonObject f = new JsonObject();
+    f.addProperty("name", "real_shape_skipped");
+    f.add("value", null);
+    f.addProperty("unit", "");
+    f.addProperty("note", why);
+    figures.add(f);
+    System.out.println(why);
+  }
+
+  private void write(Path out) throws IOException {
+    JsonObject root = new JsonObject();
+    JsonArray list = new JsonArray();
+    figures.forEach(list::add);
+    root.add("figures", list);
+    Gson gson = new GsonBuilder().setPrettyPrinting().serializeNulls().create();
+    Files.writeString(out, gson.toJson(root), StandardCharsets.UTF_8);
+  }
+}

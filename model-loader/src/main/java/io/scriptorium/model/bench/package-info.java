@@ -1,0 +1,2 @@
+/** Benchmarks of the runtime (main programs, not tests). */
+package io.scriptorium.model.bench;
