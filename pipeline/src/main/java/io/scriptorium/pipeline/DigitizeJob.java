@@ -48,7 +48,7 @@ final class DigitizeJob {
   RunSummary run() {
     RuntimeConfig runtime = conf.runtimeConfig(options.model());
     // Verifies the bundle (format and checksums) on the driver before any executor work.
-    ModelInfo model = OcrRuntime.describe(runtime);
+    ModelInfo model = OcrRuntime.describe(ModelPlacement.forDriver(runtime, spark)); // #6 hook: URI bundles
     warehouse.ensureTables(spark);
     String runId = Ids.newRunId();
     long start = System.nanoTime();

@@ -32,6 +32,11 @@ public record DigitizeOptions(
     if (inputs.isEmpty() == (manifest == null)) {
       throw new IllegalArgumentException("Give either --input (one or more) or --manifest, not both and not neither");
     }
+    // #6: credentials never travel in URIs (they would reach logs and runs.arguments)
+    inputs.forEach(uri -> StorageUris.requireNoSecret("--input", uri));
+    StorageUris.requireNoSecret("--manifest", manifest);
+    StorageUris.requireNoSecret("--warehouse", warehouse);
+    StorageUris.requireNoSecret("--model", model);
     if (tasks.isEmpty()) {
       throw new IllegalArgumentException("At least one task is required (--tasks)");
     }

@@ -107,7 +107,8 @@ final class PartitionInference implements MapPartitionsFunction<Row, Row> {
   @Override
   public Iterator<Row> call(Iterator<Row> pages) {
     // Loads the model the first time on this executor; a bundle that cannot load fails the job.
-    OcrRuntime runtime = OcrRuntime.shared(settings.runtime());
+    // #6 hook: URI bundles come from the node's cache; the device is the GPU Spark assigned, if any
+    OcrRuntime runtime = OcrRuntime.shared(ModelPlacement.forTask(settings.runtime(), settings.hadoopConf().value()));
     List<Prompt> prompts = settings.tasks().stream().map(runtime::prompt).toList();
     PageReader reader = new PageReader(settings.hadoopConf().value(), settings.pageOptions());
     TaskContext context = TaskContext.get();

@@ -13,9 +13,21 @@ import java.util.Map;
 public final class ScriptoriumConf {
   private static final String PREFIX = "spark.scriptorium.";
 
-  /** Model bundle: a local directory, a {@code file:} URI, or {@code builtin:tiny} (the embedded twin). */
+  /**
+   * Model bundle: a local directory, {@code builtin:tiny} (the embedded twin), or any Hadoop-FS URI ({@code s3a:},
+   * {@code hdfs:}, {@code file:}), which is fetched once per node into {@link #MODEL_CACHE_DIR} ({@link BundleCache}).
+   */
   public static final String MODEL = PREFIX + "model";
   public static final String MODEL_DEFAULT = "builtin:tiny";
+
+  /**
+   * Local directory where bundles given as URIs are cached, one sub-directory per manifest sha256, reused by later
+   * jobs on the node. Executors read it from the application's Spark conf: set it at submit time (spark-defaults,
+   * {@code --conf}), not in a running session. {@value #JAVA_IO_TMPDIR} stands for the JVM's temp directory.
+   */
+  public static final String MODEL_CACHE_DIR = PREFIX + "model.cacheDir";
+  public static final String JAVA_IO_TMPDIR = "${java.io.tmpdir}";
+  public static final String MODEL_CACHE_DIR_DEFAULT = JAVA_IO_TMPDIR + "/scriptorium-bundles";
 
   /** Device for the model: {@code cpu}, {@code gpu} or {@code gpu:N}. */
   public static final String DEVICE = PREFIX + "device";
@@ -67,6 +79,7 @@ public final class ScriptoriumConf {
   public static Map<String, String> defaults() {
     return Map.ofEntries(
         Map.entry(MODEL, MODEL_DEFAULT),
+        Map.entry(MODEL_CACHE_DIR, MODEL_CACHE_DIR_DEFAULT),
         Map.entry(DEVICE, DEVICE_DEFAULT),
         Map.entry(PROMPT_LANGUAGE, PROMPT_LANGUAGE_DEFAULT),
         Map.entry(MAX_BATCH_SIZE, String.valueOf(MAX_BATCH_SIZE_DEFAULT)),
@@ -90,6 +103,28 @@ public final class ScriptoriumConf {
         .withMaxKvTokens(positiveInt(MAX_KV_TOKENS, MAX_KV_TOKENS_DEFAULT))
         .withIntraOpThreads(positiveInt(INTRA_OP_THREADS, INTRA_OP_THREADS_DEFAULT))
         .withPromptLanguage(language.isEmpty() ? null : language);
+  }
+
+  /** The bundle cache directory of this (driver) JVM. */
+  public String modelCacheDir() {
+    return resolveTmpdir(string(MODEL_CACHE_DIR, MODEL_CACHE_DIR_DEFAULT));
+  }
+
+  /**
+   * The bundle cache directory of an executor JVM, from the application's Spark conf (null: the default). The one
+   * setting read outside the driver, because it describes the node rather than the run.
+   */
+  public static String modelCacheDir(org.apache.spark.SparkConf sparkConf) {
+    String value = sparkConf == null ? MODEL_CACHE_DIR_DEFAULT : sparkConf.get(MODEL_CACHE_DIR, MODEL_CACHE_DIR_DEFAULT);
+    return resolveTmpdir(value.trim());
+  }
+
+  private static String resolveTmpdir(String value) {
+    if (value.isEmpty()) {
+      throw new IllegalArgumentException("Invalid value for " + MODEL_CACHE_DIR + ": '' (expected a local directory,"
+          + " default " + MODEL_CACHE_DIR_DEFAULT + ")");
+    }
+    return value.replace(JAVA_IO_TMPDIR, System.getProperty("java.io.tmpdir"));
   }
 
   public PageOptions pageOptions() {
