@@ -39,7 +39,7 @@ public final class PageFailure extends Exception {
   }
 
   /** A failure of the whole file: the message reads {@code "<uri>: <detail>"}. */
-  static PageFailure ofFile(String errorClass, String uri, String detail, Throwable cause) {
+  public static PageFailure ofFile(String errorClass, String uri, String detail, Throwable cause) {
     return new PageFailure(errorClass, uri + ": " + detail, cause);
   }
 

@@ -6,6 +6,7 @@ import java.util.List;
 import org.apache.pdfbox.Loader;
 import org.apache.pdfbox.contentstream.operator.Operator;
 import org.apache.pdfbox.cos.COSBase;
+import org.apache.pdfbox.cos.COSObject;
 import org.apache.pdfbox.filter.MissingImageReaderException;
 import org.apache.pdfbox.io.IOUtils;
 import org.apache.pdfbox.pdmodel.DefaultResourceCache;
@@ -13,6 +14,7 @@ import org.apache.pdfbox.pdmodel.PDDocument;
 import org.apache.pdfbox.pdmodel.PDPage;
 import org.apache.pdfbox.pdmodel.common.PDRectangle;
 import org.apache.pdfbox.pdmodel.encryption.InvalidPasswordException;
+import org.apache.pdfbox.pdmodel.graphics.PDXObject;
 import org.apache.pdfbox.rendering.ImageType;
 import org.apache.pdfbox.rendering.PDFRenderer;
 import org.apache.pdfbox.rendering.PageDrawer;
@@ -27,9 +29,7 @@ final class PdfPages implements PageSource {
   private final PDFRenderer renderer;
 
   private PdfPages(PDDocument document) {
-    // Fonts and colour spaces stay cached; images do not: by default every page's decoded images are kept
-    // through soft references, about 30 KB a page for a small stamp and megabytes for scans.
-    document.setResourceCache(new DefaultResourceCache(false));
+    document.setResourceCache(new NoXObjectCache());
     this.document = document;
     this.renderer = new StrictRenderer(document);
   }
@@ -134,6 +134,18 @@ final class PdfPages implements PageSource {
           super.operatorException(operator, operands, e);
         }
       };
+    }
+  }
+
+  /**
+   * Fonts and colour spaces stay cached across pages; images and forms do not. PDFBox's default cache keeps every
+   * page's image objects, decoded pixels included, through soft references: heap grew 34 KB a page for a small
+   * stamp per page, and would grow by megabytes a page for scans, until the collector is pressed to clear them.
+   */
+  private static final class NoXObjectCache extends DefaultResourceCache {
+    @Override
+    public void put(COSObject indirect, PDXObject xobject) {
+      // not cached: an image shared by many pages is decoded again for each, time traded for flat memory
     }
   }
 }

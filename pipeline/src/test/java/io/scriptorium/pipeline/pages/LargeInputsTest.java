@@ -139,9 +139,10 @@ class LargeInputsTest {
       long end = usedHeap();
       System.out.printf("300-page PDF, used heap MB: before %.1f,%s; growth after page 10: %.1f MB%n",
           before / 1e6, trace, (end - baseline) / 1e6);
-      // Keeping every page (850 x 1100 x 4 bytes) would add over 1 GB; a leak of a few hundred KB per page shows.
-      assertThat(end - baseline).isLessThan(64L << 20);
-      assertThat(peak - baseline).isLessThan(64L << 20);
+      // Measured: 1.4 MB over 290 pages (PDFBox keeps each page's parsed dictionaries). With PDFBox's default
+      // cache, which keeps every page's image objects, it was 9.6 MB; keeping each rendered page would be 1 GB.
+      assertThat(end - baseline).isLessThan(5L << 20);
+      assertThat(peak - baseline).isLessThan(5L << 20);
     }
   }
 
