@@ -69,8 +69,10 @@ final class DecodeBatch implements AutoCloseable {
     int target = Math.max(length, seqLength);
     try (NDManager scratch = cacheManager.newSubManager()) {
       moveTo(scratch, k, v, seqK, seqV);
-      NDArray newK = leftPad(k, target - length, scratch).concat(leftPad(seqK, target - seqLength, scratch), BATCH_AXIS);
-      NDArray newV = leftPad(v, target - length, scratch).concat(leftPad(seqV, target - seqLength, scratch), BATCH_AXIS);
+      NDArray newK = leftPad(k, target - length, scratch)
+          .concat(leftPad(seqK, target - seqLength, scratch), BATCH_AXIS);
+      NDArray newV = leftPad(v, target - length, scratch)
+          .concat(leftPad(seqV, target - seqLength, scratch), BATCH_AXIS);
       adopt(newK, newV);
     }
     for (Sequence row : rows) {

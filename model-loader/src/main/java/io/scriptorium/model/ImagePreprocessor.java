@@ -70,11 +70,13 @@ final class ImagePreprocessor {
 
   static void checkSize(long width, long height, long maxPixels, double maxAspect) {
     if (width < 1 || height < 1) {
-      throw new ImageRejectedException("image is " + width + "x" + height + ": too small, both sides must be >= 1 pixel");
+      throw new ImageRejectedException(
+          "image is " + width + "x" + height + ": too small, both sides must be >= 1 pixel");
     }
     if (width * height > maxPixels) {
       throw new ImageRejectedException("image is " + width + "x" + height + " = " + width * height
-          + " pixels, above the cap of " + maxPixels + " (RuntimeConfig.maxImagePixels); downscale it before submitting");
+          + " pixels, above the cap of " + maxPixels
+          + " (RuntimeConfig.maxImagePixels); downscale it before submitting");
     }
     double aspect = (double) Math.max(width, height) / Math.min(width, height);
     if (aspect > maxAspect) {

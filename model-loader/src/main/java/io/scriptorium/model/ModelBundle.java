@@ -83,7 +83,8 @@ final class ModelBundle {
       dir = Paths.get(URI.create(spec));
     } else if (spec.matches("^[a-zA-Z][a-zA-Z0-9+.-]+:.*") && !spec.matches("^[a-zA-Z]:[\\\\/].*")) {
       throw new BundleException(
-          "bundle '" + spec + "' is not local: use a directory, a file: URI or builtin:tiny (fetch remote bundles first)");
+          "bundle '" + spec
+              + "' is not local: use a directory, a file: URI or builtin:tiny (fetch remote bundles first)");
     } else {
       dir = Paths.get(spec);
     }
@@ -206,7 +207,8 @@ final class ModelBundle {
 
   private static void quarantine(Path dir) {
     try {
-      Files.move(dir, dir.resolveSibling(dir.getFileName() + ".corrupt-" + System.nanoTime()), StandardCopyOption.ATOMIC_MOVE);
+      Path aside = dir.resolveSibling(dir.getFileName() + ".corrupt-" + System.nanoTime());
+      Files.move(dir, aside, StandardCopyOption.ATOMIC_MOVE);
     } catch (NoSuchFileException e) {
       // another JVM moved it first
     } catch (IOException e) {

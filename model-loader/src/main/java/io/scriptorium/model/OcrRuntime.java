@@ -22,7 +22,8 @@ import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
 /**
- * HunyuanOCR on DJL's PyTorch engine: one loaded bundle, one scheduler thread that owns the device, futures for callers.
+ * HunyuanOCR on DJL's PyTorch engine: one loaded bundle, one scheduler thread that owns the device, futures for
+ * callers.
  *
  * <p><b>The per-JVM singleton.</b> {@link #shared} is the one deliberate JVM-wide state of this module: one runtime per
  * (bundle, device, dtype), created lazily on first use under double-checked locking and kept until JVM exit (a
@@ -128,7 +129,8 @@ public final class OcrRuntime implements AutoCloseable {
 
   /** The prompts the runtime would use for these tasks, rendered from the verified manifest alone. */
   public static List<Prompt> prompts(RuntimeConfig config, List<TaskSpec> specs) {
-    PromptRenderer renderer = new PromptRenderer(ModelBundle.open(config.bundle()).manifest().prompts(), config.promptLanguage());
+    PromptRenderer renderer =
+        new PromptRenderer(ModelBundle.open(config.bundle()).manifest().prompts(), config.promptLanguage());
     return specs.stream().map(renderer::render).toList();
   }
 

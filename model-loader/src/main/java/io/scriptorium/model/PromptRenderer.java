@@ -3,6 +3,7 @@ package io.scriptorium.model;
 import java.util.List;
 import java.util.Locale;
 import java.util.Map;
+import java.util.TreeSet;
 
 /** Renders a {@link TaskSpec} into prompt text from the manifest's templates (BUNDLE_FORMAT.md "prompts"). */
 final class PromptRenderer {
@@ -14,7 +15,7 @@ final class PromptRenderer {
     this.language = language == null ? prompts.defaultLanguage() : language;
     if (!prompts.templates().containsKey(this.language)) {
       throw new IllegalArgumentException("prompt language '" + this.language + "' is not in the bundle; available: "
-          + prompts.templates().keySet());
+          + new TreeSet<>(prompts.templates().keySet()));
     }
   }
 
@@ -48,7 +49,7 @@ final class PromptRenderer {
     String name = names.get(target.trim().toLowerCase(Locale.ROOT));
     if (name == null) {
       throw new IllegalArgumentException("target language '" + target + "' is not supported by the bundle's "
-          + language + " prompts; supported: " + names.keySet());
+          + language + " prompts; supported: " + new TreeSet<>(names.keySet()));
     }
     return name;
   }

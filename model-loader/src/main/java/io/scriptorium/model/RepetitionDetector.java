@@ -1,8 +1,9 @@
 package io.scriptorium.model;
 
 /**
- * Detects a generation loop: the tail of the output is one unit of {@code minUnit..maxUnit} ids repeated back to back at
- * least {@code minRepeats} times, spanning at least {@code minSpan} ids. O(maxUnit) per token: for every unit length u
+ * Detects a generation loop: the tail of the output is one unit of {@code minUnit..maxUnit} ids repeated back to
+ * back at least {@code minRepeats} times, spanning at least {@code minSpan} ids. O(maxUnit) per token: for every unit
+ * length u
  * it keeps how many trailing ids equal the id u positions earlier.
  */
 final class RepetitionDetector {

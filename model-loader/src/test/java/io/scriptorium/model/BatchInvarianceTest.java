@@ -55,7 +55,8 @@ class BatchInvarianceTest {
       }
       RuntimeStats stats = runtime.stats();
       assertThat(stats.maxBatchSeen()).isEqualTo(4);
-      assertThat(joinedAt.values().stream().distinct().count()).as("join steps %s", joinedAt).isGreaterThanOrEqualTo(4);
+      assertThat(joinedAt.values().stream().distinct().count()).as("join steps %s", joinedAt)
+          .isGreaterThanOrEqualTo(4);
       assertThat(together.stream().map(OcrResult::outputTokens).distinct().count()).isGreaterThanOrEqualTo(5);
 
       Map<Key, float[]> alone = new ConcurrentHashMap<>();
@@ -71,7 +72,8 @@ class BatchInvarianceTest {
           maxDiff = Math.max(maxDiff, maxAbsDiff(batched.get(key), alone.get(key)));
         }
       }
-      System.out.printf("batch invariance: %d sequences, max batch %d, %d steps, largest |logit batched - alone| = %.3g%n",
+      System.out.printf(
+          "batch invariance: %d sequences, max batch %d, %d steps, largest |logit batched - alone| = %.3g%n",
           jobs.size(), stats.maxBatchSeen(), stats.steps(), maxDiff);
       assertThat(maxDiff).isLessThan(1e-3);
     }

@@ -12,8 +12,8 @@ import org.junit.jupiter.params.provider.MethodSource;
 /** Java preprocessing against Pillow on the golden pages: resized RGB bytes and the hash of the pixel floats. */
 class PreprocessingParityTest {
   /**
-   * JPEG only: Java's ImageIO and Pillow's libjpeg may round the IDCT differently; after the bicubic resize we accept at
-   * most this many levels (of 255) per channel. Lossless sources must match exactly.
+   * JPEG only: Java's ImageIO and Pillow's libjpeg may round the IDCT differently; after the bicubic resize we accept
+   * at most this many levels (of 255) per channel. Lossless sources must match exactly.
    */
   static final int JPEG_MAX_ABS_DIFF = 4;
 

@@ -44,11 +44,14 @@ class PromptTest {
     assertThat(zh.language()).isEqualTo(manifest.prompts().defaultLanguage());
 
     Prompt ie = zh.render(new TaskSpec(Task.IE, List.of("单价", "total's"), null, null));
+
     assertThat(ie.text()).isEqualTo("提取图片中的: ['单价', \"total's\"] 的字段内容，并按照JSON格式返回。");
     assertThat(ie.sha256()).isEqualTo(Sha256.hex(ie.text()));
 
-    assertThat(zh.render(new TaskSpec(Task.IE, List.of("发票号码"), null, null)).text()).isEqualTo("输出发票号码的值。");
-    assertThat(zh.render(new TaskSpec(Task.TRANSLATE, List.of(), "en", null)).text()).startsWith("先提取文字，再将文字内容翻译为英文。");
+    assertThat(zh.render(new TaskSpec(Task.IE, List.of("发票号码"), null, null)).text())
+        .isEqualTo("输出发票号码的值。");
+    assertThat(zh.render(new TaskSpec(Task.TRANSLATE, List.of(), "en", null)).text())
+        .startsWith("先提取文字，再将文字内容翻译为英文。");
     assertThat(zh.render(new TaskSpec(Task.VQA, List.of(), null, "What is the total?")).text())
         .isEqualTo("What is the total?");
 

@@ -19,7 +19,8 @@ class RuntimeBehaviourTest {
 
   @BeforeAll
   static void open() {
-    runtime = OcrRuntime.open(TestBundles.tinyConfig().withMaxNewTokens(Task.TEXT, 20).withMaxNewTokens(Task.PARSE, 25));
+    runtime = OcrRuntime.open(
+        TestBundles.tinyConfig().withMaxNewTokens(Task.TEXT, 20).withMaxNewTokens(Task.PARSE, 25));
   }
 
   @AfterAll
@@ -47,6 +48,17 @@ class RuntimeBehaviourTest {
     assertThat(info.generationSettings())
         .startsWith("{\"strategy\":\"greedy\",\"stop_ids\":[")
         .contains("\"text\":20", "\"parse\":25", "\"min_repeats\":8");
+  }
+
+  @Test
+  void driverSideDescribeAndPromptsMatchTheLoadedRuntime() {
+    RuntimeConfig config = TestBundles.tinyConfig().withMaxNewTokens(Task.TEXT, 20).withMaxNewTokens(Task.PARSE, 25);
+    int loads = OcrRuntime.loadCount();
+    assertThat(OcrRuntime.describe(config)).isEqualTo(runtime.model());
+    List<TaskSpec> specs = List.of(TaskSpec.of(Task.TABLE), new TaskSpec(Task.IE, List.of("a"), null, null));
+    assertThat(OcrRuntime.prompts(config, specs))
+        .containsExactly(runtime.prompt(specs.get(0)), runtime.prompt(specs.get(1)));
+    assertThat(OcrRuntime.loadCount()).as("nothing loaded").isEqualTo(loads);
   }
 
   @Test
