@@ -997,7 +997,11 @@ def greedy(module, manifest: dict, pixels: np.ndarray, grid, ids: List[int], pos
             vals, idx = logits[0].topk(record_top)
             first_top = [[int(i), float(x)] for i, x in zip(idx, vals)]
         out, finish = [], "length"
+        margin = float("inf")
         for n in range(max_new):
+            if record_top:
+                t2 = logits[0].topk(2).values
+                margin = min(margin, float(t2[0] - t2[1]))
             nxt = int(torch.argmax(logits[0]))
             if nxt in stops:
                 finish = "stop"
@@ -1009,7 +1013,9 @@ def greedy(module, manifest: dict, pixels: np.ndarray, grid, ids: List[int], pos
             p = torch.full((1, 4, 1), S + n, dtype=torch.long)
             mask = torch.ones(1, S + n + 1, dtype=torch.long)
             logits, k, v = module.decode_step(e, p, mask, k, v)
-    return out, finish, first_top
+    if record_top:
+        return out, finish, dict(first_step_top=first_top, min_top2_margin=margin)
+    return out, finish, None
 
 
 # ----------------------------------------------------------------------------------------------------------
@@ -1218,6 +1224,7 @@ WORDS = ["Scriptorium", "OCR", "page", "text", "table", "invoice", "total", "dat
 FORMULAS = ["x^{2}+y^{2}=z^{2}", "a+b=c", "\\frac{a}{b}", "E=mc^{2}", "\\alpha+\\beta", "x_{1}+x_{2}", "f(x)=2x+1"]
 FORMULA_TEXT = {"x^{2}+y^{2}=z^{2}": "x2+y2=z2", "a+b=c": "a+b=c", "\\frac{a}{b}": "a/b", "E=mc^{2}": "E=mc2",
                 "\\alpha+\\beta": "\u03b1+\u03b2", "x_{1}+x_{2}": "x1+x2", "f(x)=2x+1": "f(x)=2x+1"}
+PAGE_SIDES = [256, 288, 320, 352, 384, 448]
 TRAIN_TASKS = [("spotting", 0.6), ("parse", 0.15), ("text", 0.1), ("table", 0.08), ("formula", 0.07)]
 
 
@@ -1232,7 +1239,7 @@ def _font(size: int):
     return ImageFont.load_default()
 
 
-def synth_sample(rng: random.Random):
+def synth_sample(rng: random.Random, size: Optional[Tuple[int, int]] = None):
     """A Pillow-drawn page and a target in the real output format for one of TRAIN_TASKS.
     Spotting boxes are the drawn text's bounding boxes, normalised to 0..1000 of the original size."""
     from PIL import ImageDraw
@@ -1242,8 +1249,7 @@ def synth_sample(rng: random.Random):
             task = t
             break
         r -= w
-    W = rng.choice([256, 288, 320, 384, 448, 512])
-    H = rng.choice([256, 288, 320, 384, 448])
+    W, H = size if size else (rng.choice(PAGE_SIDES), rng.choice(PAGE_SIDES))
     bg = rng.randint(215, 255)
     img = Image.new("RGB", (W, H), (bg, bg, bg))
     d = ImageDraw.Draw(img)
@@ -1296,7 +1302,7 @@ def synth_sample(rng: random.Random):
 
 
 def train_tiny(model: HunyuanOCR, man: dict, tok: PyTokenizer, seed: int, steps: int, minutes: float,
-               lr: float = 3e-3, batch: int = 4):
+               lr: float = 3e-3, batch: int = 8):
     """Teacher-forced next-token training on synthetic pages (spotting/parse/text/table/formula) with targets in
     the real model's output format; <ref>, </ref>, <quad>, </quad> are the real placeholder special tokens and
     every target ends with eos[0] (<｜hy_Assistant｜>)."""
@@ -1316,9 +1322,10 @@ def train_tiny(model: HunyuanOCR, man: dict, tok: PyTokenizer, seed: int, steps:
         for g in opt.param_groups:
             g["lr"] = lr * min(1.0, (step + 1) / 30) * (0.1 + 0.9 * 0.5 * (1 + math.cos(math.pi * min(1.0, frac))))
         opt.zero_grad()
-        loss_sum = 0.0
+        size = (rng.choice(PAGE_SIDES), rng.choice(PAGE_SIDES))  # one page size per step: same grid, one LLM batch
+        seqs, embs = [], []
         for _ in range(batch):
-            img, task, target = synth_sample(rng)
+            img, task, target = synth_sample(rng, size)
             lang = rng.choice(["zh", "zh", "en"])
             _, px, (gh, gw), _ = preprocess_image(img, man["preprocessing"])
             for a, b in rep.items():
@@ -1330,15 +1337,26 @@ def train_tiny(model: HunyuanOCR, man: dict, tok: PyTokenizer, seed: int, steps:
             full_ids = ids + tgt[:-1]
             full_pos = np.concatenate([pos, np.tile(np.arange(S, S + len(tgt) - 1), (4, 1))], axis=1)
             img_e = model.vision_encode(torch.from_numpy(px), torch.tensor([gh, gw]))
-            emb = model.prefill_embeds(torch.tensor([full_ids]), img_e)
-            k, v = model.empty_cache(torch.zeros(1))
-            T = len(full_ids)
-            h, _, _ = model.run_layers(emb, torch.from_numpy(full_pos).unsqueeze(0),
-                                       torch.ones(1, T, dtype=torch.long), k, v)
-            logits = model.lm_logits(h[0, S - 1:, :])
-            loss = F.cross_entropy(logits, torch.tensor(tgt))
-            (loss / batch).backward()
-            loss_sum += float(loss)
+            embs.append(model.prefill_embeds(torch.tensor([full_ids]), img_e)[0])
+            seqs.append((full_pos, S, tgt))
+        T = max(e.size(0) for e in embs)
+        emb = torch.zeros(batch, T, embs[0].size(1), dtype=embs[0].dtype)
+        pos_b = torch.zeros(batch, 4, T, dtype=torch.long)
+        mask = torch.zeros(batch, T, dtype=torch.long)
+        labels = torch.full((batch, T), -100, dtype=torch.long)
+        for i, (e, (fp, S, tgt)) in enumerate(zip(embs, seqs)):  # right padding
+            n = e.size(0)
+            emb[i, :n] = e
+            pos_b[i, :, :n] = torch.from_numpy(fp)
+            mask[i, :n] = 1
+            labels[i, S - 1:S - 1 + len(tgt)] = torch.tensor(tgt)
+        k, v = model.empty_cache(torch.zeros(batch))
+        h, _, _ = model.run_layers(emb, pos_b, mask, k, v)
+        sel = labels.reshape(-1) >= 0
+        logits = model.lm_logits(h.reshape(batch * T, -1)[sel])
+        loss = F.cross_entropy(logits, labels.reshape(-1)[sel])
+        loss.backward()
+        loss_sum = float(loss) * batch
         torch.nn.utils.clip_grad_norm_(model.parameters(), 1.0)
         opt.step()
         step += 1
@@ -1487,7 +1505,7 @@ def make_goldens(bundle: str, data: str, out: str, argv: List[str]) -> List[dict
         inp = prepare_inputs(man, tok, os.path.join(data, rel), task, lang)
         max_new = man["generation"]["max_new_tokens"][task]
         t0 = time.time()
-        toks, finish, top = greedy(model, man, inp["pixels"], inp["grid"], inp["ids"], inp["pos"], max_new, record_top=5)
+        toks, finish, info = greedy(model, man, inp["pixels"], inp["grid"], inp["ids"], inp["pos"], max_new, record_top=5)
         t1 = time.time()
         toks_s, finish_s, _ = greedy(sm, man, inp["pixels"], inp["grid"], inp["ids"], inp["pos"], max_new)
         match = toks_s == toks and finish_s == finish
@@ -1514,7 +1532,8 @@ def make_goldens(bundle: str, data: str, out: str, argv: List[str]) -> List[dict
             "pixel_values_sha256": pixels_sha256(inp["pixels"]),
             "pixel_values_shape": list(inp["pixels"].shape),
             "pixel_values_first16": [float(x) for x in inp["pixels"].reshape(-1)[:16]],
-            "first_step_top5_logits": top,
+            "first_step_top5_logits": info["first_step_top"],
+            "min_top1_top2_logit_margin": info["min_top2_margin"],
             "resized_png": name + ".resized.png",
             "scripted_model_same_tokens": bool(match),
             "bundle_manifest_sha256": sha256_file(os.path.join(bundle, "manifest.json")),
@@ -1559,7 +1578,8 @@ One `<case>.json` per case (fields: image path relative to `/work/shared/data`, 
 original and resized size, patch grid `[gh, gw]`, full prompt `input_ids`, `position_ids` (4 x S, axes p,w,h,t),
 `generated_ids` (stop id excluded), `finish_reason` (`stop`|`length`), `decoded_text` (special tokens kept),
 sha256 of the float32 little-endian `pixel_values` bytes, the first 16 pixel values, the top-5 logits of the first
-step) and `<case>.resized.png`, the uint8 RGB image after the Pillow bicubic resize (for preprocessing parity).
+step, the smallest top-1/top-2 logit gap met along the greedy path (how much numeric drift the case tolerates)) and
+`<case>.resized.png`, the uint8 RGB image after the Pillow bicubic resize (for preprocessing parity).
 All sources are lossless (PNG/TIFF) except `omnidocbench_jpeg__spotting_zh`, a JPEG kept to measure decoder drift
 (Java's JPEG decoder may differ from Pillow's, so that case may legitimately differ).
 
