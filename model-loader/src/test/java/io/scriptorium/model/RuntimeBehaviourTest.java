@@ -5,9 +5,14 @@ import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
 import java.awt.image.BufferedImage;
 import java.util.ArrayList;
+import java.util.Arrays;
+import java.util.Collections;
 import java.util.List;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.ExecutionException;
+import java.util.concurrent.ExecutorService;
+import java.util.concurrent.Executors;
+import java.util.concurrent.Future;
 import java.util.concurrent.TimeUnit;
 import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.BeforeAll;
@@ -129,6 +134,54 @@ class RuntimeBehaviourTest {
       rt.setLogitsHook(null);
       assertThat(rt.submit(image, rt.prompt(TaskSpec.of(Task.TEXT))).get(1, TimeUnit.MINUTES).outputTokens())
           .isPositive();
+    }
+  }
+
+  @Test
+  void concurrentSubmittersAndCancellationsAllSettle() throws Exception {
+    try (OcrRuntime rt = OcrRuntime.open(TestBundles.tinyConfig().withMaxBatchSize(3).withMaxNewTokens(Task.TEXT, 12)
+        .withMaxNewTokens(Task.TABLE, 5))) {
+      PreparedImage image = rt.prepare(new BufferedImage(90, 120, BufferedImage.TYPE_INT_RGB));
+      Prompt text = rt.prompt(TaskSpec.of(Task.TEXT));
+      Prompt table = rt.prompt(TaskSpec.of(Task.TABLE));
+      OcrResult textAlone = rt.submit(image, text).get(1, TimeUnit.MINUTES);
+      ExecutorService pool = Executors.newFixedThreadPool(4);
+      List<CompletableFuture<OcrResult>> futures = Collections.synchronizedList(new ArrayList<>());
+      try {
+        List<Future<?>> submitters = new ArrayList<>();
+        for (int t = 0; t < 4; t++) {
+          int thread = t;
+          submitters.add(pool.submit(() -> {
+            for (int i = 0; i < 10; i++) {
+              CompletableFuture<OcrResult> f = rt.submit(image, (i + thread) % 3 == 0 ? table : text);
+              if (i % 4 == 3) {
+                f.cancel(false);
+              }
+              futures.add(f);
+            }
+          }));
+        }
+        for (Future<?> s : submitters) {
+          s.get();
+        }
+      } finally {
+        pool.shutdown();
+      }
+      for (CompletableFuture<OcrResult> f : futures) {
+        if (!f.isCancelled()) {
+          OcrResult r = f.get(1, TimeUnit.MINUTES);
+          if (r.prompt().equals(text)) {
+            assertThat(r.outputIds()).containsExactly(textAlone.outputIds());
+          }
+        }
+      }
+      long deadline = System.nanoTime() + TimeUnit.SECONDS.toNanos(30);
+      while ((rt.stats().running() > 0 || rt.stats().queued() > 0) && System.nanoTime() < deadline) {
+        Thread.sleep(5);
+      }
+      assertThat(rt.stats().running()).isZero();
+      assertThat(rt.stats().queued()).isZero();
+      assertThat(rt.stats().maxBatchSeen()).isEqualTo(3);
     }
   }
 
