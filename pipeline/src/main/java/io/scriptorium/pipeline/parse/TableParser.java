@@ -87,9 +87,7 @@ final class TableParser {
     Element clean = out.body().appendElement("table");
 
     String caption = null;
-    List<Element> rows = new ArrayList<>();
-    List<Element> rowParents = new ArrayList<>();
-    List<Integer> groupEnds = new ArrayList<>();
+    RowGroups rows = new RowGroups();
     for (Element child : table.children()) {
       String name = child.normalName();
       if (name.equals("caption") && caption == null) {
@@ -97,13 +95,19 @@ final class TableParser {
         clean.appendElement("caption").text(caption);
       } else if (SECTIONS.contains(name)) {
         Element section = clean.appendElement(name);
-        addRows(child, section, rows, rowParents, groupEnds);
+        List<Element> trs = new ArrayList<>();
+        for (Element row : child.children()) {
+          if (row.normalName().equals("tr")) {
+            trs.add(row);
+          }
+        }
+        rows.add(trs, section);
       } else if (name.equals("tr")) {
-        addRows(table, clean, List.of(child), rows, rowParents, groupEnds);
+        rows.add(List.of(child), clean);
       }
     }
 
-    List<Cell> cells = layOut(rows, rowParents, groupEnds);
+    List<Cell> cells = layOut(rows);
     int cols = 0;
     for (Cell c : cells) {
       cols = Math.max(cols, c.col() + c.colspan());
@@ -119,33 +123,29 @@ final class TableParser {
       warnings.add(ParseWarning.SPAN_CLIPPED, clipped + " spans cut to fit the table");
     }
     String captionOrNull = caption == null || caption.isEmpty() ? null : caption;
-    return new Table(blockOrder, clean.outerHtml(), captionOrNull, rows.size(), cols, cells, warnings.list());
+    return new Table(blockOrder, clean.outerHtml(), captionOrNull, rows.source.size(), cols, cells, warnings.list());
   }
 
-  private void addRows(Element section, Element cleanSection, List<Element> rows, List<Element> rowParents,
-      List<Integer> groupEnds) {
-    List<Element> sectionRows = new ArrayList<>();
-    for (Element child : section.children()) {
-      if (child.normalName().equals("tr")) {
-        sectionRows.add(child);
+  /** The table's rows in order, each with its rebuilt {@code <tr>} and the end of its row group. */
+  private static final class RowGroups {
+    final List<Element> source = new ArrayList<>();
+    final List<Element> clean = new ArrayList<>();
+    final List<Integer> groupEnds = new ArrayList<>();
+
+    /** Adds one row group (a section; spans do not reach past it), rebuilding its rows under {@code section}. */
+    void add(List<Element> trs, Element section) {
+      int end = source.size() + trs.size();
+      for (Element tr : trs) {
+        source.add(tr);
+        clean.add(section.appendElement("tr"));
+        groupEnds.add(end);
       }
-    }
-    addRows(section, cleanSection, sectionRows, rows, rowParents, groupEnds);
-  }
-
-  private static void addRows(Element section, Element cleanSection, List<Element> sectionRows, List<Element> rows,
-      List<Element> rowParents, List<Integer> groupEnds) {
-    int end = rows.size() + sectionRows.size();
-    for (Element tr : sectionRows) {
-      rows.add(tr);
-      rowParents.add(cleanSection.appendElement("tr"));
-      groupEnds.add(end);
     }
   }
 
   /** Places every cell on the first free slot of its row, marking the slots its spans cover. */
-  private List<Cell> layOut(List<Element> rows, List<Element> cleanRows, List<Integer> groupEnds) {
-    int rowCount = rows.size();
+  private List<Cell> layOut(RowGroups rows) {
+    int rowCount = rows.source.size();
     List<BitSet> occupied = new ArrayList<>(rowCount);
     for (int r = 0; r < rowCount; r++) {
       occupied.add(new BitSet());
@@ -153,7 +153,7 @@ final class TableParser {
     List<Cell> cells = new ArrayList<>();
     for (int r = 0; r < rowCount; r++) {
       int col = 0;
-      for (Element cell : rows.get(r).children()) {
+      for (Element cell : rows.source.get(r).children()) {
         String name = cell.normalName();
         if (!name.equals("td") && !name.equals("th")) {
           continue;
@@ -165,7 +165,7 @@ final class TableParser {
         }
         int rowspan = span(cell, "rowspan");
         int colspan = span(cell, "colspan");
-        int maxRowspan = groupEnds.get(r) - r;
+        int maxRowspan = rows.groupEnds.get(r) - r;
         if (rowspan > maxRowspan) {
           rowspan = maxRowspan;
           clipped++;
@@ -178,7 +178,7 @@ final class TableParser {
           occupied.get(rr).set(col, col + colspan);
         }
         String text = cell.text().strip();
-        Element clean = cleanRows.get(r).appendElement(name);
+        Element clean = rows.clean.get(r).appendElement(name);
         if (colspan > 1) {
           clean.attr("colspan", Integer.toString(colspan));
         }
