@@ -58,8 +58,10 @@ class GoldenTokensTest {
         .isEqualTo(new int[] {golden.json().getAsJsonArray("grid").get(0).getAsInt(),
             golden.json().getAsJsonArray("grid").get(1).getAsInt()});
 
-    Prompt prompt = new PromptRenderer(manifest.prompts(), golden.language()).render(golden.spec());
-    assertThat(prompt.text()).isEqualTo(golden.string("prompt_text"));
+    Prompt prompt = golden.prompt();
+    if (golden.spec() != null) {
+      assertThat(new PromptRenderer(manifest.prompts(), golden.language()).render(golden.spec())).isEqualTo(prompt);
+    }
 
     PromptLayout layout = runtime.layout(image, prompt);
     assertThat(layout.ids()).as("input_ids").containsExactly(golden.longs("input_ids"));
