@@ -76,12 +76,15 @@ public final class PageReader implements AutoCloseable {
       return pages;
     } catch (Problem p) {
       openProblem = p;
-      if (access != null) {
-        access.close();
-        access = null;
-      }
-      throw p;
+    } catch (RuntimeException e) {
+      PageFormat format = access == null ? null : access.format();
+      openProblem = new Problem(PageSources.unexpectedClass(format), "unexpected failure: " + Problem.describe(e), e);
     }
+    if (access != null) {
+      access.close();
+      access = null;
+    }
+    throw openProblem;
   }
 
   /** The temp copy of the open file, or null when it is read in place or nothing is open. */

@@ -17,6 +17,11 @@ class DecodingDetailsTest {
   Path dir;
 
   @Test
+  void defaultsAreTheDocumentedOnes() {
+    assertThat(PageOptions.defaults()).isEqualTo(new PageOptions(200, 16_777_216L, 500_000_000L, 8, 2_147_483_648L));
+  }
+
+  @Test
   void formatsAreSniffedFromContent() {
     assertThat(sniff(new byte[] {(byte) 0xFF, (byte) 0xD8, (byte) 0xFF, (byte) 0xE0})).isEqualTo(PageFormat.JPEG);
     assertThat(sniff("II*\0rest")).isEqualTo(PageFormat.TIFF);
