@@ -24,10 +24,11 @@ sealed interface PageSource extends Closeable permits ImagePages, PdfPages {
   record Size(int width, int height) {
     /** The limits every page passes before decoding; sizes are the source's, before any subsampling. */
     static Size checked(long width, long height, PageOptions options) throws Problem {
-      long pixels = width * height;
-      if (pixels > options.maxDeclaredPixels()) {
-        throw new Problem(PageFailure.DECOMPRESSION_BOMB, "declares " + width + " x " + height + " = " + pixels
-            + " pixels, over the limit of " + options.maxDeclaredPixels() + "; not decoded");
+      long max = options.maxDeclaredPixels();
+      if (width > max || height > max || width * height > max) { // the first two keep the product from overflowing
+        String pixels = width > max || height > max ? "" : " = " + width * height;
+        throw new Problem(PageFailure.DECOMPRESSION_BOMB, "declares " + width + " x " + height + pixels
+            + " pixels, over the limit of " + max + "; not decoded");
       }
       if (width < options.minSide() || height < options.minSide()) {
         throw new Problem(PageFailure.IMAGE_TOO_SMALL, "is " + width + " x " + height

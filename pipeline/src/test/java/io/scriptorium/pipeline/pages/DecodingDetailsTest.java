@@ -1,6 +1,7 @@
 package io.scriptorium.pipeline.pages;
 
 import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
 import java.awt.image.BufferedImage;
 import java.io.ByteArrayOutputStream;
@@ -19,6 +20,17 @@ class DecodingDetailsTest {
   @Test
   void defaultsAreTheDocumentedOnes() {
     assertThat(PageOptions.defaults()).isEqualTo(new PageOptions(200, 16_777_216L, 500_000_000L, 8, 2_147_483_648L));
+  }
+
+  @Test
+  void absurdDeclaredSizesAreBombsNotOverflows() {
+    PageOptions options = PageOptions.defaults();
+    assertThatThrownBy(() -> PageSource.Size.checked(Long.MAX_VALUE, 2, options))
+        .isInstanceOf(Problem.class)
+        .hasMessage("declares 9223372036854775807 x 2 pixels, over the limit of 500000000; not decoded")
+        .extracting(e -> ((Problem) e).errorClass()).isEqualTo(PageFailure.DECOMPRESSION_BOMB);
+    assertThatThrownBy(() -> PageSource.Size.checked(3_000_000_000L, 3_000_000_000L, options))
+        .hasMessageStartingWith("declares 3000000000 x 3000000000 pixels");
   }
 
   @Test
