@@ -63,26 +63,9 @@ final class DigitizeCommand implements Callable<Integer> {
     SparkSession spark = Main.session("digitize");
     Scriptorium scriptorium = Scriptorium.get(spark);
     RunSummary run = scriptorium.digitize(options);
-    System.out.printf(java.util.Locale.ROOT,
-        "%nRun %s %s in %.1f s: %d input files, %d pages (%d ok, %d failed), %d model outputs, %d spots, %.2f pages/s%n",
-        run.runId(), run.status(), run.seconds(), run.inputFiles(), run.pagesTotal(), run.pagesOk(), run.pagesFailed(),
-        run.outputs(), run.spots(), run.pagesPerSecond());
-    System.out.printf("Every input file accounted for (files = files with page rows, pages = ok + failed): %s%n",
-        run.accountedFor() ? "yes" : "NO");
-    run.failuresByClass().forEach((errorClass, count) -> System.out.printf("  failed %-20s %d%n", errorClass, count));
+    RunReport.print(run);
     if (!quietSummary) {
-      String where = "run_id = '" + run.runId() + "'";
-      scriptorium.sql(warehouse,
-          "SELECT collection, batch_date, status, count(*) AS pages FROM scriptorium.pages WHERE " + where
-              + " GROUP BY ALL ORDER BY status").show(false);
-      scriptorium.sql(warehouse,
-          "SELECT task, finish_reason, count(*) AS outputs, round(avg(output_tokens), 1) AS avg_tokens"
-              + " FROM scriptorium.raw_outputs WHERE " + where + " GROUP BY ALL ORDER BY task, finish_reason").show(false);
-      scriptorium.sql(warehouse,
-          "SELECT p.source_uri, p.page_no, p.status, coalesce(p.error_class, '') AS error_class, substr(r.text, 1, 60) AS spotting_output"
-              + " FROM scriptorium.pages p LEFT JOIN scriptorium.raw_outputs r"
-              + " ON r.page_id = p.page_id AND r.run_id = p.run_id AND r.task = 'spotting'"
-              + " WHERE p." + where + " ORDER BY p.source_uri, p.page_no LIMIT 20").show(false);
+      RunReport.printTables(scriptorium, warehouse, run.runId());
     }
     return run.accountedFor() ? 0 : 3;
   }

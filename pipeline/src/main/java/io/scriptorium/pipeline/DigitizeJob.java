@@ -1,159 +1,194 @@
 package io.scriptorium.pipeline;
 
 import static org.apache.spark.sql.functions.col;
-import static org.apache.spark.sql.functions.explode;
+import static org.apache.spark.sql.functions.hash;
 import static org.apache.spark.sql.functions.lit;
+import static org.apache.spark.sql.functions.pmod;
 
 import io.scriptorium.model.ModelInfo;
 import io.scriptorium.model.OcrRuntime;
+import io.scriptorium.model.Prompt;
 import io.scriptorium.model.RuntimeConfig;
-import io.scriptorium.pipeline.parse.OutputParsers;
+import io.scriptorium.model.TaskSpec;
 import java.sql.Date;
-import java.sql.Timestamp;
-import java.util.Arrays;
 import java.util.LinkedHashMap;
 import java.util.List;
+import java.util.Locale;
 import java.util.Map;
-import org.apache.spark.sql.Column;
+import java.util.TreeMap;
 import org.apache.spark.sql.Dataset;
 import org.apache.spark.sql.Encoders;
 import org.apache.spark.sql.Row;
-import org.apache.spark.sql.RowFactory;
 import org.apache.spark.sql.SparkSession;
-import org.apache.spark.sql.types.StructType;
 import org.apache.spark.storage.StorageLevel;
 import org.apache.spark.util.LongAccumulator;
 import org.apache.spark.util.SerializableConfiguration;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
-/** {@code digitize}: inputs → pages → per-executor HunyuanOCR → Delta tables, and a row in {@code runs}. */
+/**
+ * {@code digitize} and {@code rerun}: plan pages, infer them in committed chunks, record the run.
+ *
+ * <p>Results are committed every {@code spark.scriptorium.commit.chunkPages} pages, so a run killed
+ * halfway loses only the chunk in flight; the next run's planning skips everything committed.
+ */
 final class DigitizeJob {
   private static final Logger LOG = LoggerFactory.getLogger(DigitizeJob.class);
 
   private final SparkSession spark;
   private final ScriptoriumConf conf;
-  private final DigitizeOptions options;
   private final Warehouse warehouse;
   private final RunLog runLog;
 
-  DigitizeJob(SparkSession spark, DigitizeOptions options) {
+  DigitizeJob(SparkSession spark, String warehouse) {
     this.spark = spark;
     this.conf = new ScriptoriumConf(spark.conf());
-    this.options = options;
-    this.warehouse = new Warehouse(options.warehouse());
-    this.runLog = new RunLog(spark, warehouse);
+    this.warehouse = new Warehouse(warehouse);
+    this.runLog = new RunLog(spark, this.warehouse, conf.runStaleMinutes());
   }
 
-  RunSummary run() {
+  RunSummary digitize(DigitizeOptions options) {
     RuntimeConfig runtime = conf.runtimeConfig(options.model());
-    // Verifies the bundle (format and checksums) on the driver before any executor work.
+    RuntimeConfig driverLocal = ModelPlacement.forDriver(runtime, spark); // #6 hook: URI bundles fetched to the driver's cache
+    ModelInfo model = OcrRuntime.describe(driverLocal); // verifies the bundle on the driver, loads nothing
+    List<Prompt> prompts = OcrRuntime.prompts(driverLocal, options.tasks());
+    warehouse.ensureTables(spark);
+    PagePlanner planner = new PagePlanner(spark, warehouse, conf.pageOptions(), conf.maxAttempts());
+    Map<String, Object> arguments = new LinkedHashMap<>();
+    arguments.put("inputs", options.inputs());
+    arguments.put("glob", options.glob());
+    arguments.put("manifest", options.manifest());
+    arguments.put("collection", options.collection());
+    arguments.put("batch_date", options.batchDate().toString());
+    arguments.put("tasks", options.tasks().stream().map(Object::toString).toList());
+    arguments.put("model", options.model());
+    return execute("digitize", arguments, options.collection(), Date.valueOf(options.batchDate()), runtime, model,
+        options.tasks(), () -> planner.plan(planner.files(options), prompts, model.revision(), Date.valueOf(options.batchDate())));
+  }
+
+  RunSummary rerun(RerunOptions options) {
+    RuntimeConfig runtime = conf.runtimeConfig(options.model());
+    if (options.promptSet() != null) {
+      runtime = runtime.withPromptLanguage(options.promptSet());
+    }
     ModelInfo model = OcrRuntime.describe(ModelPlacement.forDriver(runtime, spark)); // #6 hook: URI bundles
     warehouse.ensureTables(spark);
+    PagePlanner planner = new PagePlanner(spark, warehouse, conf.pageOptions(), conf.maxAttempts());
+    Map<String, Object> arguments = new LinkedHashMap<>();
+    arguments.put("where", options.where());
+    arguments.put("tasks", options.tasks().stream().map(Object::toString).toList());
+    arguments.put("model", options.model());
+    arguments.put("prompt_set", options.promptSet());
+    List<String> taskKeys = options.tasks().stream().map(t -> t.task().name().toLowerCase(Locale.ROOT)).toList();
+    return execute("rerun", arguments, null, null, runtime, model, options.tasks(),
+        () -> planner.selected(options.where(), taskKeys));
+  }
+
+  private RunSummary execute(
+      String command, Map<String, Object> arguments, String collection, Date batchDate, RuntimeConfig runtime,
+      ModelInfo model, List<TaskSpec> tasks, java.util.function.Supplier<Dataset<Row>> planning) {
     String runId = Ids.newRunId();
     long start = System.nanoTime();
-    runLog.started(runId, "digitize", arguments(), options.collection(), options.batchDate(), model);
-    Dataset<Row> pages = null;
-    Dataset<Row> results = null;
+    runLog.started(runId, command, RunLog.toJson(arguments), collection, batchDate, model);
+    Dataset<Row> plan = null;
     try {
-      Dataset<Row> files = PagePlanner.files(spark, options).persist(StorageLevel.MEMORY_AND_DISK());
-      long inputFiles = files.count();
-      pages = PagePlanner.expand(files, spark.sparkContext().hadoopConfiguration(), conf.pageOptions())
-          .persist(StorageLevel.MEMORY_AND_DISK());
-      long pageCount = pages.count();
-      files.unpersist();
-      LOG.info("{}: {} input files, {} pages, tasks {}, model {} {} on {}", runId, inputFiles, pageCount,
-          options.tasks().stream().map(t -> t.task().name().toLowerCase(java.util.Locale.ROOT)).toList(),
-          model.modelId(), model.revision(), runtime.device());
+      // Planning reads new files and hashes their pages; staging its result makes sure that happens once.
+      String planPath = warehouse.root() + "/_staging/" + runId + "/plan";
+      planning.get().write().mode("overwrite").parquet(planPath);
+      plan = spark.read().schema(PagePlanner.PLAN_SCHEMA).parquet(planPath).persist(StorageLevel.MEMORY_AND_DISK());
+      Map<String, Long> actions = countBy(plan, "action");
+      long pagesTotal = actions.values().stream().mapToLong(Long::longValue).sum();
+      long skipped = actions.getOrDefault(PagePlanner.SKIP, 0L);
+      long inputFiles = plan.select("source_uri").distinct().count();
+      long work = pagesTotal - skipped;
+      int chunks = (int) Math.max(1, (work + conf.chunkPages() - 1) / conf.chunkPages());
+      LOG.info("{} {}: {} files, {} pages: {} to infer, {} identical to another page, {} to record as failed, {} skipped; "
+              + "{} chunk(s); tasks {}; model {} {} on {}",
+          runId, command, inputFiles, pagesTotal, actions.getOrDefault(PagePlanner.INFER, 0L),
+          actions.getOrDefault(PagePlanner.DEDUPLICATED, 0L), actions.getOrDefault(PagePlanner.FAIL, 0L), skipped,
+          chunks, tasks, model.modelId(), model.revision(), runtime.device());
 
       LongAccumulator done = spark.sparkContext().longAccumulator("scriptorium.pages.done");
       LongAccumulator failed = spark.sparkContext().longAccumulator("scriptorium.pages.failed");
-      PartitionInference.Settings settings = new PartitionInference.Settings(
-          runtime, options.tasks(), conf.pageOptions(), conf.pagesInFlight(), runId, options.batchDate(),
-          new SerializableConfiguration(spark.sparkContext().hadoopConfiguration()), done, failed);
-      results = PagePlanner.partitionByPages(pages, pageCount, conf.pagesPerPartition())
-          .mapPartitions(new PartitionInference(settings), Encoders.row(PartitionInference.RESULT_SCHEMA))
-          .persist(StorageLevel.MEMORY_AND_DISK());
+      PartitionInference inference = new PartitionInference(new PartitionInference.Settings(
+          runtime, tasks, conf.pageOptions(), conf.pagesInFlight(), runId, conf.maxAttempts(),
+          new SerializableConfiguration(spark.sparkContext().hadoopConfiguration()), done, failed));
+      ResultWriter writer = new ResultWriter(spark, warehouse);
+      Dataset<Row> todo = plan.where(col("action").notEqual(PagePlanner.SKIP))
+          .withColumn("chunk", pmod(hash(col("source_uri")), lit(chunks)));
+      Map<String, Long> chunkSizes = new TreeMap<>(countBy(todo, "chunk"));
 
-      try (ProgressReporter progress = new ProgressReporter(runId, pageCount, done, failed, conf.progressIntervalSeconds())) {
-        append(results.select(columns(Tables.PAGES_SCHEMA)), Tables.PAGES); // runs the model, once
-        progress.report();
+      Tally tally = new Tally();
+      try (ProgressReporter progress = new ProgressReporter(runId, work, done, failed, conf.progressIntervalSeconds())) {
+        int committed = 0;
+        for (Map.Entry<String, Long> chunk : chunkSizes.entrySet()) {
+          Dataset<Row> rows = todo.where(col("chunk").equalTo(Integer.parseInt(chunk.getKey()))).drop("chunk");
+          // The chunk's results are staged as files, so the model runs exactly once per page whatever the
+          // MERGEs below re-read (a cached Dataset is no such guarantee).
+          String staging = warehouse.root() + "/_staging/" + runId + "/chunks/" + chunk.getKey();
+          PagePlanner.partitionByPages(rows, chunk.getValue(), conf.pagesPerPartition())
+              .mapPartitions(inference, Encoders.row(PartitionInference.RESULT_SCHEMA))
+              .write().mode("overwrite").parquet(staging);
+          Dataset<Row> results = spark.read().schema(PartitionInference.RESULT_SCHEMA).parquet(staging);
+          writer.commit(results);
+          tally.add(results);
+          delete(staging);
+          committed++;
+          runLog.heartbeat(runId, committed);
+          progress.report();
+        }
       }
-      long outputs = append(rawOutputs(results), Tables.RAW_OUTPUTS);
-      long spots = append(spots(results), Tables.SPOTS);
-
-      RunSummary summary = summarize(runId, inputFiles, results, outputs, spots, (System.nanoTime() - start) / 1e9);
-      runLog.finished(summary, null);
+      RunSummary summary = new RunSummary(runId, "succeeded", inputFiles, inputFiles, pagesTotal, tally.ok, tally.failed,
+          skipped, actions.getOrDefault(PagePlanner.DEDUPLICATED, 0L), tally.outputs, tally.spots,
+          (System.nanoTime() - start) / 1e9, tally.failures);
+      runLog.finished(summary, chunkSizes.size());
       return summary;
     } catch (RuntimeException e) {
-      runLog.failed(runId, (System.nanoTime() - start) / 1e9, e);
+      runLog.failed(runId, e);
       throw e;
     } finally {
-      if (results != null) {
-        results.unpersist();
+      if (plan != null) {
+        plan.unpersist();
       }
-      if (pages != null) {
-        pages.unpersist();
-      }
+      delete(warehouse.root() + "/_staging/" + runId);
     }
   }
 
-  private long append(Dataset<Row> rows, String table) {
-    rows.write().format("delta").mode("append").save(warehouse.location(table));
-    return rows.count();
+  private void delete(String path) {
+    try {
+      org.apache.hadoop.fs.Path staged = new org.apache.hadoop.fs.Path(path);
+      staged.getFileSystem(spark.sparkContext().hadoopConfiguration()).delete(staged, true);
+    } catch (java.io.IOException e) {
+      LOG.warn("Could not delete the staged results at {}: {}", path, e.getMessage());
+    }
   }
 
-  private static Dataset<Row> rawOutputs(Dataset<Row> results) {
-    Dataset<Row> exploded = results
-        .select(col("page_id"), col("model_id"), col("model_revision"), col("bundle_sha256"), col("generation"),
-            col("device"), col("executor_id"), col("run_id"), col("collection"), col("batch_date"),
-            explode(col("outputs")).as("o"))
-        .select(col("*"), col("o.*"))
-        .drop("o");
-    return exploded.select(columns(Tables.RAW_OUTPUTS_SCHEMA));
+  private static Map<String, Long> countBy(Dataset<Row> rows, String column) {
+    Map<String, Long> counts = new LinkedHashMap<>();
+    for (Row row : rows.groupBy(column).count().collectAsList()) {
+      counts.put(String.valueOf(row.get(0)), row.getLong(1));
+    }
+    return counts;
   }
 
-  private static Dataset<Row> spots(Dataset<Row> results) {
-    Dataset<Row> exploded = results
-        .select(col("page_id"), col("model_revision"), col("run_id"), col("collection"), col("batch_date"),
-            explode(col("spots")).as("s"))
-        .select(col("*"), col("s.*"))
-        .drop("s")
-        .withColumn("parser_version", lit(OutputParsers.PARSER_VERSION));
-    return exploded.select(columns(Tables.SPOTS_SCHEMA));
-  }
+  /** Running totals over committed chunks. */
+  private static final class Tally {
+    long ok;
+    long failed;
+    long outputs;
+    long spots;
+    final Map<String, Long> failures = new TreeMap<>();
 
-  private static Column[] columns(StructType schema) {
-    return Arrays.stream(schema.fieldNames()).map(name -> col(name)).toArray(Column[]::new);
-  }
-
-  private static RunSummary summarize(String runId, long inputFiles, Dataset<Row> results, long outputs, long spots, double seconds) {
-    long ok = 0;
-    long failed = 0;
-    Map<String, Long> failures = new LinkedHashMap<>();
-    for (Row row : results.groupBy("status", "error_class").count().orderBy(col("count").desc()).collectAsList()) {
-      long count = row.getLong(2);
-      if ("ok".equals(row.getString(0))) {
-        ok += count;
-      } else {
-        failed += count;
-        failures.put(row.getString(1), count);
+    void add(Dataset<Row> results) {
+      Row sums = results.selectExpr("count_if(status = 'ok')", "count_if(status <> 'ok')", "coalesce(sum(size(outputs)), 0)",
+          "coalesce(sum(size(spots)), 0)").first();
+      ok += sums.getLong(0);
+      failed += sums.getLong(1);
+      outputs += sums.getLong(2);
+      spots += sums.getLong(3);
+      for (Row row : results.where("status <> 'ok'").groupBy("error_class").count().collectAsList()) {
+        failures.merge(row.getString(0), row.getLong(1), Long::sum);
       }
     }
-    long filesRecorded = results.select("source_uri").distinct().count();
-    return new RunSummary(runId, "succeeded", inputFiles, filesRecorded, ok + failed, ok, failed, outputs, spots, seconds, failures);
-  }
-
-  private String arguments() {
-    Map<String, Object> args = new LinkedHashMap<>();
-    args.put("inputs", options.inputs());
-    args.put("glob", options.glob());
-    args.put("manifest", options.manifest());
-    args.put("warehouse", options.warehouse());
-    args.put("collection", options.collection());
-    args.put("batch_date", options.batchDate().toString());
-    args.put("tasks", options.tasks().stream().map(Object::toString).toList());
-    args.put("model", options.model());
-    return RunLog.toJson(args);
   }
 }

@@ -18,14 +18,16 @@ import io.scriptorium.pipeline.parse.Box;
 import io.scriptorium.pipeline.parse.OutputParsers;
 import io.scriptorium.pipeline.parse.Spot;
 import java.io.Serializable;
-import java.sql.Date;
 import java.sql.Timestamp;
-import java.time.LocalDate;
 import java.util.ArrayDeque;
 import java.util.ArrayList;
 import java.util.Deque;
 import java.util.Iterator;
 import java.util.List;
+import java.util.Arrays;
+import java.util.Map;
+import java.util.HashMap;
+import java.util.LinkedHashMap;
 import java.util.NoSuchElementException;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.ExecutionException;
@@ -60,7 +62,7 @@ final class PartitionInference implements MapPartitionsFunction<Row, Row> {
       PageOptions pageOptions,
       int pagesInFlight,
       String runId,
-      LocalDate batchDate,
+      int maxAttempts,
       SerializableConfiguration hadoopConf,
       LongAccumulator pagesDone,
       LongAccumulator pagesFailed)
@@ -109,7 +111,11 @@ final class PartitionInference implements MapPartitionsFunction<Row, Row> {
     // Loads the model the first time on this executor; a bundle that cannot load fails the job.
     // #6 hook: URI bundles come from the node's cache; the device is the GPU Spark assigned, if any
     OcrRuntime runtime = OcrRuntime.shared(ModelPlacement.forTask(settings.runtime(), settings.hadoopConf().value()));
-    List<Prompt> prompts = settings.tasks().stream().map(runtime::prompt).toList();
+    Map<String, Prompt> prompts = new LinkedHashMap<>();
+    for (TaskSpec spec : settings.tasks()) {
+      Prompt prompt = runtime.prompt(spec);
+      prompts.put(PagePlanner.taskKey(prompt), prompt);
+    }
     PageReader reader = new PageReader(settings.hadoopConf().value(), settings.pageOptions());
     TaskContext context = TaskContext.get();
     if (context != null) {
@@ -129,6 +135,7 @@ final class PartitionInference implements MapPartitionsFunction<Row, Row> {
         .add("bundle_sha256", DataTypes.StringType)
         .add("generation", DataTypes.StringType)
         .add("device", DataTypes.StringType)
+        .add("attempt", DataTypes.IntegerType)
         .add("outputs", new ArrayType(OUTPUT_STRUCT, false))
         .add("spots", new ArrayType(SPOT_STRUCT, false));
   }
@@ -148,14 +155,14 @@ final class PartitionInference implements MapPartitionsFunction<Row, Row> {
   private final class ResultIterator implements Iterator<Row> {
     private final Iterator<Row> pages;
     private final OcrRuntime runtime;
-    private final List<Prompt> prompts;
+    private final Map<String, Prompt> prompts;
     private final PageReader reader;
     private final ModelInfo model;
     private final String executorId;
     private final Deque<InFlight> window = new ArrayDeque<>();
     private final Deque<Row> ready = new ArrayDeque<>();
 
-    ResultIterator(Iterator<Row> pages, OcrRuntime runtime, List<Prompt> prompts, PageReader reader) {
+    ResultIterator(Iterator<Row> pages, OcrRuntime runtime, Map<String, Prompt> prompts, PageReader reader) {
       this.pages = pages;
       this.runtime = runtime;
       this.prompts = prompts;
@@ -190,29 +197,34 @@ final class PartitionInference implements MapPartitionsFunction<Row, Row> {
     }
 
     private void start(Row page) {
-      String uri = page.getString(0);
-      int pageNo = page.getInt(1);
-      String format = page.getString(2);
-      PageRef ref = new PageRef(uri, pageNo, format, page.getString(3), page.getString(4));
-      if (ref.failed()) {
-        ready.add(failed(page, null, ref.errorClass(), ref.errorMessage()));
+      String uri = page.getAs("source_uri");
+      int pageNo = page.<Integer>getAs("page_no");
+      String action = page.getAs("action");
+      if (PagePlanner.FAIL.equals(action)) {
+        ready.add(failed(page, null, page.getAs("error_class"), page.getAs("error_message")));
         return;
       }
       DecodedPage decoded;
       try {
-        decoded = reader.read(ref);
+        decoded = reader.read(new PageRef(uri, pageNo, page.getAs("format"), null, null));
       } catch (PageFailure failure) {
         ready.add(failed(page, null, failure.errorClass(), failure.getMessage()));
+        return;
+      }
+      if (PagePlanner.DEDUPLICATED.equals(action)) { // identical content is inferred at another location
+        ready.add(succeeded(page, PageFacts.of(decoded, 0), 0, List.of(), List.of()));
         return;
       }
       PreparedImage image;
       try {
         image = runtime.prepare(decoded.image());
       } catch (ImageRejectedException e) {
-        ready.add(failed(page, PageFacts.of(decoded, 0), "image_rejected", "Page " + pageNo + " of " + uri + ": " + e.getMessage()));
+        ready.add(failed(page, PageFacts.of(decoded, 0), "image_rejected", uri + " page " + pageNo + ": " + e.getMessage()));
         return;
       }
-      window.add(new InFlight(page, PageFacts.of(decoded, image.preprocessNanos()), runtime.submitAll(image, prompts), System.nanoTime()));
+      List<Prompt> selected = CollectionConverters.asJava(page.<scala.collection.Seq<String>>getAs("tasks")).stream()
+          .map(prompts::get).toList();
+      window.add(new InFlight(page, PageFacts.of(decoded, image.preprocessNanos()), runtime.submitAll(image, selected), System.nanoTime()));
     }
 
     private Row finish(InFlight page) {
@@ -228,7 +240,7 @@ final class PartitionInference implements MapPartitionsFunction<Row, Row> {
           throw new IllegalStateException("Interrupted while waiting for the model", e);
         } catch (ExecutionException e) {
           Throwable cause = e.getCause() == null ? e : e.getCause();
-          String message = "Page " + facts.pageNo() + " of " + facts.sourceUri() + ": the model failed on this page: " + cause;
+          String message = facts.sourceUri() + " page " + facts.pageNo() + ": the model failed on this page: " + cause;
           return failed(page.page(), facts, "inference_error", message);
         }
         outputs.add(outputRow(result));
@@ -236,49 +248,60 @@ final class PartitionInference implements MapPartitionsFunction<Row, Row> {
           spots.addAll(spotRows(result, facts.width(), facts.height()));
         }
       }
-      settings.pagesDone().add(1);
-      double inferenceMs = ms(System.nanoTime() - page.submittedNanos());
-      return resultRow(page.page(), facts, "ok", null, null, inferenceMs, outputs, spots);
+      return succeeded(page.page(), facts, ms(System.nanoTime() - page.submittedNanos()), outputs, spots);
     }
 
+    private Row succeeded(Row page, PageFacts facts, double inferenceMs, List<Row> outputs, List<Row> spots) {
+      settings.pagesDone().add(1);
+      return resultRow(page, facts, "ok", null, null, 0, inferenceMs, outputs, spots);
+    }
+
+    /** A failed page; transient failures that keep coming back put the page in quarantine. */
     private Row failed(Row page, PageFacts facts, String errorClass, String message) {
       settings.pagesDone().add(1);
       settings.pagesFailed().add(1);
-      return resultRow(page, facts, "failed", errorClass, message, 0, List.of(), List.of());
+      int attempts = page.<Integer>getAs("attempts") + 1;
+      boolean quarantine = PagePlanner.TRANSIENT_ERRORS.contains(errorClass) && attempts >= settings.maxAttempts();
+      return resultRow(page, facts, quarantine ? "quarantined" : "failed", errorClass, message, attempts, 0, List.of(), List.of());
     }
 
     private Row resultRow(
-        Row page, PageFacts facts, String status, String errorClass, String message,
+        Row page, PageFacts facts, String status, String errorClass, String message, int attempts,
         double inferenceMs, List<Row> outputs, List<Row> spots) {
-      String uri = page.getString(0);
-      int pageNo = page.getInt(1);
-      return RowFactory.create(
-          Ids.pageId(uri, pageNo),
-          uri,
-          pageNo,
-          page.getString(2),
-          facts == null ? null : facts.contentSha256(),
-          facts == null ? null : facts.width(),
-          facts == null ? null : facts.height(),
-          status,
-          errorClass,
-          message,
-          page.isNullAt(6) ? null : page.getMap(6),
-          settings.runId(),
-          executorId,
-          facts == null ? 0.0 : facts.decodeMs(),
-          facts == null ? 0.0 : facts.preprocessMs(),
-          inferenceMs,
-          new Timestamp(System.currentTimeMillis()),
-          page.getString(5),
-          Date.valueOf(settings.batchDate()),
-          model.modelId(),
-          model.revision(),
-          model.bundleSha256(),
-          model.generationSettings(),
-          model.device(),
-          CollectionConverters.asScala(outputs),
-          CollectionConverters.asScala(spots));
+      String uri = page.getAs("source_uri");
+      int pageNo = page.<Integer>getAs("page_no");
+      Map<String, Object> values = new HashMap<>();
+      values.put("page_id", Ids.pageId(uri, pageNo));
+      values.put("source_uri", uri);
+      values.put("page_no", pageNo);
+      values.put("format", page.getAs("format"));
+      values.put("content_sha256", facts == null ? page.getAs("content_sha256") : facts.contentSha256());
+      values.put("file_length", page.getAs("file_length"));
+      values.put("file_modified", page.getAs("file_modified"));
+      values.put("width", facts == null ? null : facts.width());
+      values.put("height", facts == null ? null : facts.height());
+      values.put("status", status);
+      values.put("attempts", attempts);
+      values.put("error_class", errorClass);
+      values.put("error_message", message);
+      values.put("metadata", page.getAs("metadata"));
+      values.put("run_id", settings.runId());
+      values.put("executor_id", executorId);
+      values.put("decode_ms", facts == null ? 0.0 : facts.decodeMs());
+      values.put("preprocess_ms", facts == null ? 0.0 : facts.preprocessMs());
+      values.put("inference_ms", inferenceMs);
+      values.put("processed_at", new Timestamp(System.currentTimeMillis()));
+      values.put("collection", page.getAs("collection"));
+      values.put("batch_date", page.getAs("batch_date"));
+      values.put("model_id", model.modelId());
+      values.put("model_revision", model.revision());
+      values.put("bundle_sha256", model.bundleSha256());
+      values.put("generation", model.generationSettings());
+      values.put("device", model.device());
+      values.put("attempt", page.<Integer>getAs("attempts") + 1);
+      values.put("outputs", CollectionConverters.asScala(outputs));
+      values.put("spots", CollectionConverters.asScala(spots));
+      return RowFactory.create(Arrays.stream(RESULT_SCHEMA.fieldNames()).map(values::get).toArray());
     }
   }
 

@@ -33,7 +33,24 @@ public final class Scriptorium {
 
   /** Runs {@code digitize}; a bad page never fails it, only a systemic fault does (cause chained). */
   public RunSummary digitize(DigitizeOptions options) {
-    return new DigitizeJob(spark, options).run();
+    return new DigitizeJob(spark, options.warehouse()).digitize(options);
+  }
+
+  /**
+   * Re-infers the pages a predicate selects (for example those whose parse hit the token cap, or those made
+   * by an older model revision) and writes new results beside the old ones.
+   */
+  public RunSummary rerun(RerunOptions options) {
+    return new DigitizeJob(spark, options.warehouse()).rerun(options);
+  }
+
+  /** Puts quarantined pages the predicate selects back in the queue of the next run; returns how many. */
+  public long requeue(String warehouse, String where) {
+    open(warehouse);
+    long before = spark.sql("SELECT count(*) FROM scriptorium.pages WHERE status = 'quarantined' AND (" + where + ")")
+        .first().getLong(0);
+    spark.sql("UPDATE scriptorium.pages SET status = 'failed', attempts = 0 WHERE status = 'quarantined' AND (" + where + ")");
+    return before;
   }
 
   /** Registers the warehouse's tables in the {@code scriptorium} namespace (creating missing ones). */

@@ -65,6 +65,18 @@ public final class ScriptoriumConf {
   public static final String MAX_DECLARED_PIXELS = PREFIX + "image.maxDeclaredPixels";
   public static final long MAX_DECLARED_PIXELS_DEFAULT = 500_000_000L;
 
+  /** Pages per committed result chunk: a killed run redoes at most the chunk in flight. */
+  public static final String CHUNK_PAGES = PREFIX + "commit.chunkPages";
+  public static final int CHUNK_PAGES_DEFAULT = 500;
+
+  /** Attempts at a page that keeps failing transiently before it is quarantined. */
+  public static final String MAX_ATTEMPTS = PREFIX + "retry.maxAttempts";
+  public static final int MAX_ATTEMPTS_DEFAULT = 3;
+
+  /** Minutes without a heartbeat after which another host's running run counts as interrupted. */
+  public static final String RUN_STALE_MINUTES = PREFIX + "run.staleMinutes";
+  public static final int RUN_STALE_MINUTES_DEFAULT = 60;
+
   /** Seconds between progress log lines on the driver. */
   public static final String PROGRESS_INTERVAL_SECONDS = PREFIX + "progress.intervalSeconds";
   public static final int PROGRESS_INTERVAL_SECONDS_DEFAULT = 30;
@@ -89,6 +101,9 @@ public final class ScriptoriumConf {
         Map.entry(PAGES_PER_PARTITION, String.valueOf(PAGES_PER_PARTITION_DEFAULT)),
         Map.entry(PDF_DPI, String.valueOf(PDF_DPI_DEFAULT)),
         Map.entry(MAX_DECLARED_PIXELS, String.valueOf(MAX_DECLARED_PIXELS_DEFAULT)),
+        Map.entry(CHUNK_PAGES, String.valueOf(CHUNK_PAGES_DEFAULT)),
+        Map.entry(MAX_ATTEMPTS, String.valueOf(MAX_ATTEMPTS_DEFAULT)),
+        Map.entry(RUN_STALE_MINUTES, String.valueOf(RUN_STALE_MINUTES_DEFAULT)),
         Map.entry(PROGRESS_INTERVAL_SECONDS, String.valueOf(PROGRESS_INTERVAL_SECONDS_DEFAULT)));
   }
 
@@ -143,6 +158,18 @@ public final class ScriptoriumConf {
 
   public int pagesPerPartition() {
     return positiveInt(PAGES_PER_PARTITION, PAGES_PER_PARTITION_DEFAULT);
+  }
+
+  public int chunkPages() {
+    return positiveInt(CHUNK_PAGES, CHUNK_PAGES_DEFAULT);
+  }
+
+  public int maxAttempts() {
+    return positiveInt(MAX_ATTEMPTS, MAX_ATTEMPTS_DEFAULT);
+  }
+
+  public int runStaleMinutes() {
+    return positiveInt(RUN_STALE_MINUTES, RUN_STALE_MINUTES_DEFAULT);
   }
 
   public int progressIntervalSeconds() {

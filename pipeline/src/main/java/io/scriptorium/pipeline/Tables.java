@@ -34,10 +34,13 @@ final class Tables {
           col("source_uri", StringType, "URI of the file the page came from"),
           col("page_no", IntegerType, "1-based page number within the source file"),
           col("format", StringType, "Detected content format (jpeg, png, tiff, bmp, gif, webp, pdf, unknown)"),
-          col("content_sha256", StringType, "sha256 of the file bytes (single images) or of the decoded page raster (PDF and multi-page TIFF pages)"),
+          col("content_sha256", StringType, "sha256 of the file bytes (single images) or of the decoded page raster (PDF and multi-page TIFF pages); results are keyed by it"),
+          col("file_length", LongType, "Size of the source file in bytes when the page was read"),
+          col("file_modified", LongType, "Modification time of the source file (ms since epoch) when the page was read"),
           col("width", IntegerType, "Source page width in pixels (PDF pages: as rendered at the configured DPI)"),
           col("height", IntegerType, "Source page height in pixels"),
-          col("status", StringType, "ok, or failed with error_class and error_message"),
+          col("status", StringType, "ok; failed (error_class, error_message); or quarantined after too many failed attempts"),
+          col("attempts", IntegerType, "Failed attempts so far at this page (reset by success or requeue)"),
           col("error_class", StringType, "Stable failure class, e.g. corrupt_image, encrypted_pdf, decompression_bomb"),
           col("error_message", StringType, "Human-readable failure reason naming the file"),
           col("metadata", DataTypes.createMapType(StringType, StringType), "Columns carried from the input manifest (document id, shelfmark, ...)"),
@@ -52,7 +55,8 @@ final class Tables {
 
   static final StructType RAW_OUTPUTS_SCHEMA =
       schema(
-          col("page_id", StringType, "Page this output belongs to (see pages)"),
+          col("content_sha256", StringType, "Content of the page the output is for; identical pages share one output"),
+          col("page_id", StringType, "Page that was inferred (other pages with the same content_sha256 share the row)"),
           col("task", StringType, "HunyuanOCR task: spotting, parse, formula, table, chart, text, ie, translate, subtitles, vqa"),
           col("prompt_language", StringType, "Language of the prompt (zh or en)"),
           col("prompt", StringType, "Exact prompt text sent to the model"),
@@ -68,6 +72,7 @@ final class Tables {
           col("device", StringType, "Device the model ran on"),
           col("executor_id", StringType, "Spark executor that ran the model"),
           col("run_id", StringType, "Run that produced this row"),
+          col("attempt", IntegerType, "Attempt number of the page when this output was produced (1 = first try)"),
           col("vision_ms", DoubleType, "Vision encoder time (shared by the page's tasks)"),
           col("prefill_ms", DoubleType, "Prompt prefill time"),
           col("decode_ms", DoubleType, "Token-by-token decode time"),
@@ -77,7 +82,8 @@ final class Tables {
 
   static final StructType SPOTS_SCHEMA =
       schema(
-          col("page_id", StringType, "Page (see pages)"),
+          col("content_sha256", StringType, "Content of the page (see raw_outputs)"),
+          col("page_id", StringType, "Page that was inferred"),
           col("line_no", IntegerType, "0-based line number in the model's output order"),
           col("text", StringType, "Recognised text of the line"),
           col("x1", IntegerType, "Left edge in source pixels"),
@@ -98,20 +104,25 @@ final class Tables {
   static final StructType RUNS_SCHEMA =
       schema(
           col("run_id", StringType, "Run id"),
-          col("command", StringType, "Job command, e.g. digitize"),
+          col("command", StringType, "Job command: digitize or rerun"),
+          col("driver", StringType, "Driver host and process id, to tell a dead run from a live one"),
           col("arguments", StringType, "Job arguments as JSON (no secrets)"),
           col("collection", StringType, "Collection given to the run"),
           col("batch_date", DateType, "Batch date of the run"),
           col("model_id", StringType, "Model id"),
           col("model_revision", StringType, "Model revision"),
           col("bundle_sha256", StringType, "sha256 of the bundle manifest"),
-          col("status", StringType, "running, succeeded or failed; a running row whose driver died stays running"),
+          col("status", StringType, "running, succeeded, failed, or interrupted (its driver died; set by the next run)"),
           col("started_at", TimestampType, "Start time"),
           col("ended_at", TimestampType, "End time"),
           col("input_files", LongType, "Files listed as input"),
           col("pages_total", LongType, "Pages found in the input"),
           col("pages_ok", LongType, "Pages processed successfully"),
           col("pages_failed", LongType, "Pages recorded as failed, with reasons in pages"),
+          col("pages_skipped", LongType, "Pages skipped: every task already has an ok result for the same content, model revision and prompt, or the page is quarantined"),
+          col("pages_deduplicated", LongType, "Pages not inferred because another page with identical content was"),
+          col("chunks_committed", LongType, "Result chunks committed so far"),
+          col("heartbeat_at", TimestampType, "Last time the run committed or reported; a running row with an old heartbeat was interrupted"),
           col("outputs", LongType, "Raw model outputs written"),
           col("pages_per_second", DoubleType, "Pages per second over the run's wall time"),
           col("error", StringType, "Cause of a failed run"));

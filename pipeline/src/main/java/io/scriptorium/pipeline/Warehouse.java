@@ -30,7 +30,7 @@ final class Warehouse {
     return Tables.NAMESPACE + "." + table;
   }
 
-  /** Creates missing tables (with column comments) and registers all of them in the catalog. */
+  /** Creates missing tables (with column comments), registers them in the catalog, and (re)creates the views. */
   void ensureTables(SparkSession spark) {
     spark.sql("CREATE DATABASE IF NOT EXISTS " + Tables.NAMESPACE + " LOCATION '" + escape(root) + "'");
     for (String table : Tables.ALL) {
@@ -40,7 +40,34 @@ final class Warehouse {
           "CREATE TABLE IF NOT EXISTS " + qualified(table) + " (" + Tables.schemaOf(table).toDDL() + ") USING delta"
               + partitioning + " LOCATION '" + escape(location(table)) + "'");
     }
+    spark.sql(CURRENT_OUTPUTS);
+    spark.sql(CURRENT_SPOTS);
   }
+
+  /**
+   * {@code current_outputs}: every page location (its newest {@code pages} row) with, per task, the newest
+   * output for its content, any model revision; {@code current_spots}: the spots of those outputs.
+   */
+  private static final String CURRENT_OUTPUTS =
+      "CREATE OR REPLACE VIEW scriptorium.current_outputs AS"
+          + " WITH pages AS (SELECT * FROM (SELECT *, row_number() OVER (PARTITION BY source_uri, page_no"
+          + " ORDER BY processed_at DESC) AS latest FROM scriptorium.pages) WHERE latest = 1),"
+          + " outputs AS (SELECT * FROM (SELECT *, row_number() OVER (PARTITION BY content_sha256, task"
+          + " ORDER BY created_at DESC, model_revision DESC) AS newest FROM scriptorium.raw_outputs) WHERE newest = 1)"
+          + " SELECT p.page_id, p.source_uri, p.page_no, p.format, p.content_sha256, p.width, p.height, p.status,"
+          + " p.error_class, p.error_message, p.attempts, p.metadata, p.collection, p.batch_date,"
+          + " p.run_id AS page_run_id, p.processed_at, o.task, o.prompt_language, o.prompt_sha256, o.text,"
+          + " o.finish_reason, o.prompt_tokens, o.output_tokens, o.model_id, o.model_revision, o.bundle_sha256,"
+          + " o.run_id AS output_run_id, o.created_at"
+          + " FROM pages p LEFT JOIN outputs o ON o.content_sha256 = p.content_sha256";
+
+  private static final String CURRENT_SPOTS =
+      "CREATE OR REPLACE VIEW scriptorium.current_spots AS"
+          + " SELECT c.page_id, c.source_uri, c.page_no, c.collection, c.batch_date, s.line_no, s.text,"
+          + " s.x1, s.y1, s.x2, s.y2, s.norm_x1, s.norm_y1, s.norm_x2, s.norm_y2, c.model_revision, c.prompt_sha256"
+          + " FROM scriptorium.current_outputs c JOIN scriptorium.spots s ON s.content_sha256 = c.content_sha256"
+          + " AND s.model_revision = c.model_revision AND s.prompt_sha256 = c.prompt_sha256"
+          + " WHERE c.task = 'spotting'";
 
   private static String escape(String sqlString) {
     return sqlString.replace("\\", "\\\\").replace("'", "\\'");

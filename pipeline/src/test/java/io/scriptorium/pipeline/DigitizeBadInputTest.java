@@ -81,7 +81,7 @@ class DigitizeBadInputTest {
         .sql(warehouse, "SELECT o.task, o.prompt_sha256, o.finish_reason, o.model_revision, o.output_tokens"
             + " FROM scriptorium.raw_outputs o WHERE o.run_id = '" + run.runId() + "'")
         .collectAsList();
-    assertThat(outputs).hasSize((int) run.pagesOk() * TASKS.size());
+    assertThat(outputs).hasSize((int) (run.pagesOk() - run.pagesDeduplicated()) * TASKS.size());
     String revision = OcrRuntime.describe(runtime).revision();
     for (Row output : outputs) {
       assertThat(output.getString(1)).isEqualTo(promptShaByTask.get(output.getString(0)));
