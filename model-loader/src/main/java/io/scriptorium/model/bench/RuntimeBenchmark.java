@@ -34,7 +34,7 @@ import java.util.concurrent.TimeUnit;
  *
  * <pre>
  * cd model-loader && mvn -q dependency:build-classpath -Dmdep.outputFile=target/cp.txt
- * java -Xmx2g -Dai.djl.offline=true -cp target/classes:$(cat target/cp.txt) \
+ * java -Xms512m -Xmx512m -XX:+AlwaysPreTouch -Dai.djl.offline=true -cp target/classes:$(cat target/cp.txt) \
  *     io.scriptorium.model.bench.RuntimeBenchmark /tmp/bench.json [--real-bundle DIR | --skip-real]
  * </pre>
  *
@@ -85,6 +85,16 @@ public final class RuntimeBenchmark {
     }
     bench.add("host_load_avg_1m_end", loadAverage(), "load", "/proc/loadavg at the end");
     bench.write(out);
+    bench.cleanUp();
+  }
+
+  /** Removes the bench copies (symbolic links are removed, never followed). */
+  private void cleanUp() throws IOException {
+    try (var paths = Files.walk(work)) {
+      for (Path p : paths.sorted(Comparator.reverseOrder()).toList()) {
+        Files.deleteIfExists(p);
+      }
+    }
   }
 
   private static double loadAverage() throws IOException {
@@ -108,7 +118,9 @@ public final class RuntimeBenchmark {
     add("rss_growth_mb_10k_steps", rss[1], "MB", String.format(
         "tiny twin, VmRSS growth over 10,000 decode steps after a 12,000-step warm-up (batch 4, 500-token sequences"
             + " joining and leaving); the 10,000 steps before (after 2,000) added %.1f MB (allocator and JIT"
-            + " warm-up); committed Java heap changed by %.1f MB over the measured window", rss[0], rss[2]));
+            + " warm-up); committed Java heap changed by %.1f MB over the measured window; heap pre-touched: %s"
+            + " (without -Xms = -Xmx and -XX:+AlwaysPreTouch, first use of heap pages shows up as RSS growth)",
+        rss[0], rss[2], preTouched()));
   }
 
   private void realShape(String given) throws Exception {
@@ -201,6 +213,10 @@ public final class RuntimeBenchmark {
       }
       return new double[] {(rss[1] - rss[0]) / 1024.0, (rss[2] - rss[1]) / 1024.0, (heap[2] - heap[1]) / 1024.0};
     }
+  }
+
+  private static boolean preTouched() {
+    return ManagementFactory.getRuntimeMXBean().getInputArguments().contains("-XX:+AlwaysPreTouch");
   }
 
   private static long rssKb() throws IOException {
