@@ -31,6 +31,21 @@ class ModelPlacementTest {
   }
 
   @Test
+  void theBundleCacheDirectoryDefaultsToTheJvmTempDirectory() {
+    String tmp = System.getProperty("java.io.tmpdir");
+    assertThat(ScriptoriumConf.modelCacheDir((org.apache.spark.SparkConf) null)).isEqualTo(tmp + "/scriptorium-bundles");
+    org.apache.spark.SparkConf conf = new org.apache.spark.SparkConf(false);
+    conf.set(ScriptoriumConf.MODEL_CACHE_DIR, " ${java.io.tmpdir}/models ");
+    assertThat(ScriptoriumConf.modelCacheDir(conf)).isEqualTo(tmp + "/models");
+    conf.set(ScriptoriumConf.MODEL_CACHE_DIR, "/var/cache/scriptorium");
+    assertThat(ScriptoriumConf.modelCacheDir(conf)).isEqualTo("/var/cache/scriptorium");
+    conf.set(ScriptoriumConf.MODEL_CACHE_DIR, " ");
+    assertThatThrownBy(() -> ScriptoriumConf.modelCacheDir(conf))
+        .isInstanceOf(IllegalArgumentException.class)
+        .hasMessageContaining("Invalid value for spark.scriptorium.model.cacheDir");
+  }
+
+  @Test
   void uriUserInfoIsRedactedAndSecretsInUrisAreRefused() {
     assertThat(StorageUris.redact("s3a://AKID:secret@bucket/pages")).isEqualTo("s3a://***@bucket/pages");
     assertThat(StorageUris.redact("s3a://bucket/pages")).isEqualTo("s3a://bucket/pages");

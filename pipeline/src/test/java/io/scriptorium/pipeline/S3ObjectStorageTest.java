@@ -5,11 +5,6 @@ import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
 import io.scriptorium.model.Task;
 import io.scriptorium.model.TaskSpec;
-import java.awt.Color;
-import java.awt.Font;
-import java.awt.Graphics2D;
-import java.awt.image.BufferedImage;
-import java.io.ByteArrayOutputStream;
 import java.io.IOException;
 import java.nio.file.Files;
 import java.nio.file.Path;
@@ -23,7 +18,6 @@ import java.util.UUID;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.TimeUnit;
 import java.util.stream.Stream;
-import javax.imageio.ImageIO;
 import org.apache.hadoop.conf.Configuration;
 import org.apache.hadoop.fs.FileStatus;
 import org.apache.hadoop.fs.FileSystem;
@@ -83,8 +77,8 @@ class S3ObjectStorageTest {
     S3TestServer.apply(spark.sparkContext().hadoopConfiguration(), SETTINGS);
 
     for (int i = 1; i <= PAGE_COUNT; i++) {
-      server.put(PAGES, "incoming/page-" + i + ".png", page("Scriptorium S3 page " + i));
-      server.put(DENIED, "incoming/page-" + i + ".png", page("denied " + i));
+      server.put(PAGES, "incoming/page-" + i + ".png", TestPages.png("Scriptorium S3 page " + i));
+      server.put(DENIED, "incoming/page-" + i + ".png", TestPages.png("denied " + i));
     }
     TinyBundleFiles.read().forEach((name, bytes) -> server.put(MODELS, "tiny/" + name, bytes));
   }
@@ -154,7 +148,7 @@ class S3ObjectStorageTest {
     credentials.createCredentialEntry("fs.s3a.secret.key", SECRET_KEY.toCharArray());
     credentials.flush();
     assertThat(Files.readString(store, java.nio.charset.StandardCharsets.ISO_8859_1)).doesNotContain(SECRET_KEY);
-    server.put(CREDFILE, "incoming/page-1.png", page("credential file"));
+    server.put(CREDFILE, "incoming/page-1.png", TestPages.png("credential file"));
     TinyBundleFiles.read().forEach((name, bytes) -> server.put(CREDFILE, "tiny/" + name, bytes));
 
     // no key in the configuration: only the credential file, scoped to the bucket
@@ -268,27 +262,5 @@ class S3ObjectStorageTest {
     for (Tuple2<String, String> shown : CollectionConverters.asJava(Utils.redact(conf, CollectionConverters.asScala(pairs).toSeq()))) {
       assertThat(shown._2()).as(shown._1()).isNotEqualTo(properties.get(shown._1())).doesNotContain(SECRET_KEY);
     }
-  }
-
-  static byte[] page(String text) {
-    BufferedImage image = new BufferedImage(480, 200, BufferedImage.TYPE_INT_RGB);
-    Graphics2D g = image.createGraphics();
-    try {
-      g.setColor(Color.WHITE);
-      g.fillRect(0, 0, image.getWidth(), image.getHeight());
-      g.setColor(Color.BLACK);
-      g.setFont(new Font(Font.SERIF, Font.PLAIN, 26));
-      g.drawString(text, 20, 80);
-      g.drawString("Lorem ipsum dolor sit amet", 20, 140);
-    } finally {
-      g.dispose();
-    }
-    ByteArrayOutputStream out = new ByteArrayOutputStream();
-    try {
-      ImageIO.write(image, "png", out);
-    } catch (IOException e) {
-      throw new java.io.UncheckedIOException(e);
-    }
-    return out.toByteArray();
   }
 }
