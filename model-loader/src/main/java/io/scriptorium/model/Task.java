@@ -32,7 +32,7 @@ public enum Task {
   }
 
   /** The key used for this task in manifest.json (prompts, max_new_tokens). */
-  String key() {
+  public String key() {
     return name().toLowerCase(Locale.ROOT);
   }
 

@@ -13,7 +13,6 @@ import io.scriptorium.model.TaskSpec;
 import java.sql.Date;
 import java.util.LinkedHashMap;
 import java.util.List;
-import java.util.Locale;
 import java.util.Map;
 import java.util.TreeMap;
 import org.apache.spark.sql.Dataset;
@@ -79,7 +78,7 @@ final class DigitizeJob {
     arguments.put("tasks", options.tasks().stream().map(Object::toString).toList());
     arguments.put("model", options.model());
     arguments.put("prompt_set", options.promptSet());
-    List<String> taskKeys = options.tasks().stream().map(t -> t.task().name().toLowerCase(Locale.ROOT)).toList();
+    List<String> taskKeys = options.tasks().stream().map(t -> t.task().key()).toList();
     return execute("rerun", arguments, null, null, runtime, model, options.tasks(),
         () -> planner.selected(options.where(), taskKeys));
   }
@@ -106,7 +105,7 @@ final class DigitizeJob {
               + "{} chunk(s); tasks {}; model {} {} on {}",
           runId, command, inputFiles, pagesTotal, actions.getOrDefault(PagePlanner.INFER, 0L),
           actions.getOrDefault(PagePlanner.DEDUPLICATED, 0L), actions.getOrDefault(PagePlanner.FAIL, 0L), skipped,
-          chunks, tasks, model.modelId(), model.revision(), runtime.device());
+          chunks, tasks.stream().map(t -> t.task().key()).toList(), model.modelId(), model.revision(), runtime.device());
 
       LongAccumulator done = spark.sparkContext().longAccumulator("scriptorium.pages.done");
       LongAccumulator failed = spark.sparkContext().longAccumulator("scriptorium.pages.failed");

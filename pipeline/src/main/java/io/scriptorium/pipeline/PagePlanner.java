@@ -255,7 +255,7 @@ final class PagePlanner {
   }
 
   static String taskKey(Prompt prompt) {
-    return prompt.task().name().toLowerCase(java.util.Locale.ROOT);
+    return prompt.task().key();
   }
 
   private SerializableConfiguration hadoopConf() {

@@ -308,7 +308,7 @@ final class PartitionInference implements MapPartitionsFunction<Row, Row> {
   private static Row outputRow(OcrResult result) {
     Prompt prompt = result.prompt();
     return RowFactory.create(
-        prompt.task().name().toLowerCase(java.util.Locale.ROOT),
+        prompt.task().key(),
         prompt.language(),
         prompt.text(),
         prompt.sha256(),
