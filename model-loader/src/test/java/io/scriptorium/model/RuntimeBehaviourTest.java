@@ -66,6 +66,19 @@ class RuntimeBehaviourTest {
   }
 
   @Test
+  void longPromptsAreNotTruncated() {
+    // DJL's tokenizer truncates at 512 tokens unless told not to (stack-djl.md §10)
+    String question = "第" + "一二三四五六七八九十".repeat(120) + "行写了什么？";
+    PreparedImage image = page(4);
+    Prompt vqa = runtime.prompt(new TaskSpec(Task.VQA, List.of(), null, question));
+    PromptLayout layout = runtime.layout(image, vqa);
+    int textTokens = layout.length() - layout.imageTokens() - 5;
+    assertThat(textTokens).isGreaterThan(1200);
+    assertThat(layout.ids()[layout.length() - 1])
+        .isEqualTo(ModelBundle.open(TestBundles.tinySpec()).manifest().special().user());
+  }
+
+  @Test
   void promptsOfOneImageShareOneVisionEncode() throws Exception {
     PreparedImage image = page(1);
     List<CompletableFuture<OcrResult>> futures = runtime.submitAll(image,
