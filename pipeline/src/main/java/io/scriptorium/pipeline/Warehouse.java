@@ -1,6 +1,8 @@
 package io.scriptorium.pipeline;
 
+import org.apache.spark.sql.Row;
 import org.apache.spark.sql.SparkSession;
+import org.apache.spark.sql.types.StructType;
 
 /**
  * A warehouse root (any Hadoop-FS URI) holding one Delta table per directory.
@@ -34,11 +36,7 @@ final class Warehouse {
   void ensureTables(SparkSession spark) {
     spark.sql("CREATE DATABASE IF NOT EXISTS " + Tables.NAMESPACE + " LOCATION '" + escape(root) + "'");
     for (String table : Tables.ALL) {
-      String partitioning =
-          Tables.partitioned(table) ? " PARTITIONED BY (" + String.join(", ", Tables.PARTITION_COLUMNS) + ")" : "";
-      spark.sql(
-          "CREATE TABLE IF NOT EXISTS " + qualified(table) + " (" + Tables.schemaOf(table).toDDL() + ") USING delta"
-              + partitioning + " LOCATION '" + escape(location(table)) + "'");
+      ensureTable(spark, table, Tables.schemaOf(table), Tables.partitioned(table));
     }
     spark.sql(CURRENT_OUTPUTS);
     spark.sql(CURRENT_SPOTS);
@@ -68,6 +66,41 @@ final class Warehouse {
           + " FROM scriptorium.current_outputs c JOIN scriptorium.spots s ON s.content_sha256 = c.content_sha256"
           + " AND s.model_revision = c.model_revision AND s.prompt_sha256 = c.prompt_sha256"
           + " WHERE c.task = 'spotting'";
+
+  /**
+   * Creates {@code table} at this warehouse if it is missing and registers it as {@code scriptorium.<table>}.
+   * A session that worked on another warehouse has that one's tables registered: they are unregistered
+   * first (the catalog entry only; they are external tables, their data stays).
+   */
+  void ensureTable(SparkSession spark, String table, StructType schema, boolean partitioned) {
+    String qualified = qualified(table);
+    String location = location(table);
+    if (spark.catalog().tableExists(qualified) && !sameLocation(registeredLocation(spark, qualified), location)) {
+      spark.sql("DROP TABLE IF EXISTS " + qualified);
+    }
+    String partitioning = partitioned ? " PARTITIONED BY (" + String.join(", ", Tables.PARTITION_COLUMNS) + ")" : "";
+    spark.sql("CREATE TABLE IF NOT EXISTS " + qualified + " (" + schema.toDDL() + ") USING delta" + partitioning
+        + " LOCATION '" + escape(location) + "'");
+  }
+
+  private static String registeredLocation(SparkSession spark, String qualified) {
+    for (Row row : spark.sql("DESCRIBE TABLE EXTENDED " + qualified).collectAsList()) {
+      if ("Location".equals(row.getString(0))) {
+        return row.getString(1);
+      }
+    }
+    return "";
+  }
+
+  private static boolean sameLocation(String registered, String wanted) {
+    return normalize(registered).equals(normalize(wanted));
+  }
+
+  /** {@code file:/x}, {@code file:///x} and {@code /x} name the same directory. */
+  private static String normalize(String uri) {
+    String path = uri.replaceFirst("^file:(//)?", "");
+    return path.endsWith("/") ? path.substring(0, path.length() - 1) : path;
+  }
 
   private static String escape(String sqlString) {
     return sqlString.replace("\\", "\\\\").replace("'", "\\'");
