@@ -40,6 +40,7 @@ final class Warehouse {
     }
     spark.sql(CURRENT_OUTPUTS);
     spark.sql(CURRENT_SPOTS);
+    Views.create(spark); // #7 hook: page_text, failures, run_summary (they read current_spots)
   }
 
   /**

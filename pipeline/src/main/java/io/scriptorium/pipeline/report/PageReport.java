@@ -95,7 +95,7 @@ public final class PageReport {
       Map<String, List<ReportPage.Output>> outputs = new LinkedHashMap<>();
       for (Row r : spark.sql("SELECT o.page_id, o.task, o.text, o.finish_reason, o.model_revision"
           + " FROM scriptorium.current_outputs o LEFT SEMI JOIN " + SELECTED + " s ON o.page_id = s.page_id"
-          + " ORDER BY o.page_id, o.task").collectAsList()) {
+          + " WHERE o.task IS NOT NULL ORDER BY o.page_id, o.task").collectAsList()) {
         List<ReportPage.Output> list = outputs.computeIfAbsent(r.getString(0), k -> new ArrayList<>());
         if (list.stream().noneMatch(o -> o.task().equals(r.getString(1)))) {
           list.add(new ReportPage.Output(r.getString(1), r.getString(2), r.getString(3), r.getString(4)));
