@@ -84,19 +84,21 @@ class ResumeAfterKillTest {
         .start();
   }
 
-  /** Waits until the child driver's run has committed at least one chunk; returns its run id. */
+  /**
+   * Waits until the child driver has committed a chunk of outputs (a new version in the raw_outputs Delta log:
+   * version 0 is the table's creation), then returns its run id. Watching the log is cheap; a Spark query
+   * every half second would slow the child down.
+   */
   private String awaitFirstChunk(String warehouse, Process driver) throws InterruptedException {
-    long deadline = System.nanoTime() + Duration.ofMinutes(8).toNanos();
-    while (System.nanoTime() < deadline) {
+    Path firstCommit = Path.of(java.net.URI.create(warehouse + "/raw_outputs/_delta_log/00000000000000000001.json"));
+    long deadline = System.nanoTime() + Duration.ofMinutes(15).toNanos();
+    while (!java.nio.file.Files.exists(firstCommit)) {
       assertThat(driver.isAlive()).as("the child driver died on its own").isTrue();
-      List<Row> runs = spark.read().format("delta").load(warehouse + "/runs")
-          .where("status = 'running' AND chunks_committed >= 1").select("run_id").collectAsList();
-      if (!runs.isEmpty()) {
-        return runs.get(0).getString(0);
-      }
-      Thread.sleep(500);
+      assertThat(System.nanoTime()).as("the child driver committed no chunk within 15 minutes").isLessThan(deadline);
+      Thread.sleep(200);
     }
-    throw new AssertionError("the child driver committed no chunk within 8 minutes");
+    return spark.read().format("delta").load(warehouse + "/runs").where("status = 'running'")
+        .select("run_id").first().getString(0);
   }
 
   private long outputsOf(String warehouse, String runId) {
