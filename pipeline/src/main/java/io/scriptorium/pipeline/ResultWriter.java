@@ -41,6 +41,7 @@ final class ResultWriter {
     String inPartitions = partitionPredicate(partitions);
     merge(Tables.SPOTS, spots(results), inPartitions,
         List.of("content_sha256", "model_revision", "prompt_sha256", "line_no"));
+    new DerivedTables(spark, warehouse).commit(results); // #4 hook: parsed tables, before the outputs they come from
     merge(Tables.RAW_OUTPUTS, rawOutputs(results), inPartitions,
         List.of("content_sha256", "task", "model_revision", "prompt_sha256"));
     merge(Tables.PAGES, results.select(columns(Tables.PAGES_SCHEMA)), inPartitions, List.of("page_id"));

@@ -44,6 +44,15 @@ public final class Scriptorium {
     return new DigitizeJob(spark, options.warehouse()).rerun(options);
   }
 
+  /**
+   * Re-runs the parsers over the stored raw outputs a predicate over {@code scriptorium.raw_outputs} selects (for
+   * example {@code "batch_date = '2026-11-24' AND task = 'parse'"}) and replaces their rows in the parsed tables and
+   * {@code spots}, one commit per table. Loads no model; records the run in {@code runs}.
+   */
+  public ReparseSummary reparse(String warehouse, String where) {
+    return new ReparseJob(spark, warehouse).reparse(where);
+  }
+
   /** Puts quarantined pages the predicate selects back in the queue of the next run; returns how many. */
   public long requeue(String warehouse, String where) {
     open(warehouse);

@@ -38,6 +38,7 @@ final class Warehouse {
     for (String table : Tables.ALL) {
       ensureTable(spark, table, Tables.schemaOf(table), Tables.partitioned(table));
     }
+    ParsedTables.ensure(spark, this); // #4 hook: the parsed tables (blocks, tables, ..., parse_warnings)
     spark.sql(CURRENT_OUTPUTS);
     spark.sql(CURRENT_SPOTS);
     Views.create(spark); // #7 hook: page_text, failures, run_summary (they read current_spots)
