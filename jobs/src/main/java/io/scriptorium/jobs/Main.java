@@ -2,6 +2,7 @@ package io.scriptorium.jobs;
 
 import org.apache.spark.sql.SparkSession;
 import io.scriptorium.pipeline.Scriptorium;
+import io.scriptorium.udfs.ScriptoriumFunctions;
 import picocli.CommandLine;
 import picocli.CommandLine.Command;
 
@@ -37,6 +38,8 @@ public final class Main implements Runnable {
     if (System.getProperty("spark.master") == null && SparkSession.getActiveSession().isEmpty()) {
       builder.master("local[*]");
     }
-    return builder.getOrCreate();
+    SparkSession spark = builder.getOrCreate();
+    ScriptoriumFunctions.register(spark); // the SQL functions for `sql` and every other command
+    return spark;
   }
 }
