@@ -42,7 +42,12 @@ final class ParseCommand implements Callable<Integer> {
     } else {
       text = Files.readString(Path.of(file), StandardCharsets.UTF_8);
     }
-    System.out.println(ParsedOutputJson.render(task, text, targetLanguage, key, width, height));
-    return 0;
+    try {
+      System.out.println(ParsedOutputJson.render(task, text, targetLanguage, key, width, height));
+      return 0;
+    } catch (IllegalArgumentException e) { // an unknown task, or only one of --width and --height
+      System.err.println("scriptorium parse: " + e.getMessage());
+      return 2;
+    }
   }
 }
