@@ -61,6 +61,8 @@ final class LocalCluster implements AutoCloseable {
     Files.writeString(Files.createDirectories(sparkHome.resolve("conf")).resolve("log4j2.properties"), log4j2);
     Files.createDirectories(dir.resolve("logs"));
     Files.createDirectories(dir.resolve("local"));
+    // a test JVM killed by a timeout must not leave a cluster running
+    Runtime.getRuntime().addShutdownHook(new Thread(this::close, "local-cluster-stop"));
   }
 
   String masterUrl() {
@@ -211,7 +213,7 @@ final class LocalCluster implements AutoCloseable {
 
   /** Stops the driver, the executors, the workers and the master; SIGKILL for any left after 20 s. */
   @Override
-  public void close() {
+  public synchronized void close() {
     List<ProcessHandle> all = new ArrayList<>();
     Process driver = processes.get("driver");
     if (driver != null) {
