@@ -24,7 +24,7 @@ import java.util.stream.Stream;
 
 /**
  * A Spark standalone cluster on 127.0.0.1 made of separate JVMs (a master, workers, the executors they launch), run
- * from Spark's Maven jars: a throwaway SPARK_HOME whose {@code jars/} links the jars listed by the spark-home module
+ * from Spark's Maven jars: a throwaway SPARK_HOME whose {@code jars/} links the jars listed by the jobs/spark-home module
  * (stack-spark.md §6). Every process logs to a file under {@code dir/logs}; {@link #close()} stops them all.
  */
 final class LocalCluster implements AutoCloseable {
