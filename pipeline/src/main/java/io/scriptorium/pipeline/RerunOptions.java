@@ -22,5 +22,7 @@ public record RerunOptions(String warehouse, String where, List<TaskSpec> tasks,
     if (tasks.isEmpty()) {
       throw new IllegalArgumentException("At least one task is required (--tasks)");
     }
+    StorageUris.requireNoSecret("--warehouse", warehouse);
+    StorageUris.requireNoSecret("--model", model);
   }
 }
