@@ -1,7 +1,5 @@
 package io.scriptorium.jobs;
 
-import io.scriptorium.model.Task;
-import io.scriptorium.model.TaskSpec;
 import io.scriptorium.pipeline.DigitizeOptions;
 import io.scriptorium.pipeline.RunSummary;
 import io.scriptorium.pipeline.Scriptorium;
@@ -11,6 +9,7 @@ import java.util.List;
 import java.util.concurrent.Callable;
 import org.apache.spark.sql.SparkSession;
 import picocli.CommandLine.Command;
+import picocli.CommandLine.Mixin;
 import picocli.CommandLine.Option;
 
 @Command(name = "digitize", mixinStandardHelpOptions = true,
@@ -34,32 +33,16 @@ final class DigitizeCommand implements Callable<Integer> {
   @Option(names = "--batch-date", description = "Batch date YYYY-MM-DD (default: today).")
   LocalDate batchDate;
 
-  @Option(names = "--tasks", split = ",", defaultValue = "spotting,parse",
-      description = "Comma-separated tasks: spotting, parse, formula, table, chart, text, ie, translate, subtitles, vqa (default: ${DEFAULT-VALUE}).")
-  List<String> tasks;
-
-  @Option(names = "--fields", split = ",", description = "Fields to extract for the ie task.")
-  List<String> fields;
-
-  @Option(names = "--target-lang", description = "Target language for translate: en or zh.")
-  String targetLanguage;
-
-  @Option(names = "--question", description = "Question for the vqa task.")
-  String question;
-
-  @Option(names = "--model", description = "Model bundle URI (default: spark.scriptorium.model, builtin:tiny).")
-  String model;
+  @Mixin
+  TaskOptions taskOptions;
 
   @Option(names = "--quiet-summary", description = "Do not print the SQL summary of the run.")
   boolean quietSummary;
 
   @Override
   public Integer call() {
-    List<TaskSpec> specs = tasks.stream()
-        .map(name -> new TaskSpec(Task.parse(name.trim()), fields, targetLanguage, question))
-        .toList();
     DigitizeOptions options =
-        new DigitizeOptions(inputs, glob, manifest, warehouse, collection, batchDate, specs, model);
+        new DigitizeOptions(inputs, glob, manifest, warehouse, collection, batchDate, taskOptions.specs(), taskOptions.model);
     SparkSession spark = Main.session("digitize");
     Scriptorium scriptorium = Scriptorium.get(spark);
     RunSummary run = scriptorium.digitize(options);
