@@ -20,8 +20,9 @@ import org.apache.spark.sql.types.StructType;
  * rows. Outputs are keyed by (content, task, model revision, prompt); pages by (collection, batch date,
  * page). Each MERGE names the chunk's partitions as literals, so runs over disjoint partitions don't conflict.
  *
- * <p>Order matters for a run killed mid-chunk: spots, then raw outputs (what planning checks to skip
- * work), then pages. A page without its outputs is simply redone; outputs never miss their spots.
+ * <p>Order matters for a run killed mid-chunk: spots and the parsed tables, then raw outputs (what planning
+ * checks to skip work), then pages. A page without its outputs is simply redone; outputs never miss their
+ * spots or parsed rows.
  */
 final class ResultWriter {
   private final SparkSession spark;
