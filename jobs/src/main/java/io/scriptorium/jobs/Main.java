@@ -14,7 +14,7 @@ import picocli.CommandLine.Command;
     name = "scriptorium",
     mixinStandardHelpOptions = true,
     description = "Archive-scale document OCR with HunyuanOCR on Spark and Delta Lake.",
-    subcommands = {DigitizeCommand.class, RerunCommand.class, RequeueCommand.class, SqlCommand.class, ReparseCommand.class, ParseCommand.class, ReportCommand.class})
+    subcommands = {DigitizeCommand.class, RerunCommand.class, RequeueCommand.class, SqlCommand.class, ReparseCommand.class, ParseCommand.class, ReportCommand.class, BenchCommand.class, EvalCommand.class})
 public final class Main implements Runnable {
 
   public static void main(String[] args) {

@@ -1,0 +1,113 @@
+package io.scriptorium.jobs.bench;
+
+import com.google.gson.Gson;
+import com.google.gson.JsonObject;
+import io.scriptorium.model.OcrResult;
+import io.scriptorium.model.OcrRuntime;
+import io.scriptorium.model.PreparedImage;
+import io.scriptorium.model.Prompt;
+import io.scriptorium.model.RuntimeConfig;
+import io.scriptorium.model.Task;
+import io.scriptorium.pipeline.Scriptorium;
+import io.scriptorium.pipeline.ScriptoriumConf;
+import io.scriptorium.pipeline.parse.OutputParsers;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
+import java.nio.file.Paths;
+import java.util.ArrayDeque;
+import java.util.Deque;
+import java.util.Iterator;
+import java.util.List;
+import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.ConcurrentSkipListMap;
+import java.util.concurrent.atomic.AtomicLong;
+import org.apache.spark.api.java.function.MapPartitionsFunction;
+import org.apache.spark.sql.Encoders;
+import org.apache.spark.sql.Row;
+import org.apache.spark.sql.SparkSession;
+
+/**
+ * Child-JVM side of the RSS benchmark: a local Spark session whose tasks run the executor's page loop (tiny generated
+ * page, preprocess, spotting + parse on the JVM's shared runtime with at most 16 new tokens each, spotting parsed, 4
+ * pages in flight per task) over
+ * {@code warmup + pages} pages, sampling this JVM's VmRSS by pages done. Started by {@link RssBench} with a fixed,
+ * pre-touched heap so that Java heap sizing cannot pass for growth.
+ *
+ * <pre>java ... RssProbe WARMUP PAGES OUT.json</pre>
+ */
+public final class RssProbe {
+  /** Pages done in this JVM -> {VmRSS KiB, committed heap KiB}; local mode: the executor is this JVM. */
+  static final ConcurrentSkipListMap<Long, long[]> SAMPLES = new ConcurrentSkipListMap<>();
+  static final AtomicLong DONE = new AtomicLong();
+  static final int SAMPLE_EVERY = 250;
+
+  private RssProbe() {}
+
+  public static void main(String[] args) throws Exception {
+    long warmup = Long.parseLong(args[0]);
+    long pages = Long.parseLong(args[1]);
+    SparkSession spark = Scriptorium.configure(SparkSession.builder().appName("scriptorium bench rss"))
+        .master(System.getProperty("spark.master", "local[2]"))
+        .config("spark.ui.enabled", "false")
+        .getOrCreate();
+    int maxNew = Integer.parseInt(System.getProperty("scriptorium.bench.maxNewTokens", "16"));
+    RuntimeConfig config = new ScriptoriumConf(spark.conf()).runtimeConfig(null)
+        .withMaxNewTokens(Task.SPOTTING, maxNew).withMaxNewTokens(Task.PARSE, maxNew);
+    long start = System.nanoTime();
+    long total = warmup + pages;
+    int tasks = spark.sparkContext().defaultParallelism();
+    long count = spark.range(0, total, 1, tasks).as(Encoders.LONG())
+        .mapPartitions((MapPartitionsFunction<Long, Long>) ids -> loop(config, ids), Encoders.LONG())
+        .count();
+    double seconds = (System.nanoTime() - start) / 1e9;
+    long[] atWarmup = SAMPLES.ceilingEntry(warmup).getValue();
+    long[] atEnd = SAMPLES.lastEntry().getValue();
+    JsonObject out = new JsonObject();
+    out.addProperty("pages", count);
+    out.addProperty("warmup_pages", warmup);
+    out.addProperty("measured_pages", SAMPLES.lastKey() - SAMPLES.ceilingKey(warmup));
+    out.addProperty("rss_mb_at_warmup", atWarmup[0] / 1024.0);
+    out.addProperty("rss_mb_at_end", atEnd[0] / 1024.0);
+    out.addProperty("rss_mb_max", SAMPLES.values().stream().mapToLong(s -> s[0]).max().orElse(0) / 1024.0);
+    out.addProperty("heap_committed_growth_mb", (atEnd[1] - atWarmup[1]) / 1024.0);
+    out.addProperty("seconds", seconds);
+    out.addProperty("tasks", tasks);
+    out.addProperty("master", spark.sparkContext().master());
+    Files.writeString(Paths.get(args[2]), new Gson().toJson(out), StandardCharsets.UTF_8);
+    spark.stop();
+    System.exit(0);
+  }
+
+  private static Iterator<Long> loop(RuntimeConfig config, Iterator<Long> ids) throws Exception {
+    OcrRuntime runtime = OcrRuntime.shared(config);
+    List<Prompt> prompts = DigitizeBench.TASKS.stream().map(runtime::prompt).toList();
+    Deque<List<CompletableFuture<OcrResult>>> window = new ArrayDeque<>();
+    long n = 0;
+    while (ids.hasNext()) {
+      long id = ids.next();
+      PreparedImage image = runtime.prepare(SyntheticPages.page((int) id, 200, 150, 3));
+      window.add(runtime.submitAll(image, prompts));
+      if (window.size() >= 4) {
+        finish(window.poll());
+      }
+      n++;
+    }
+    while (!window.isEmpty()) {
+      finish(window.poll());
+    }
+    return List.of(n).iterator();
+  }
+
+  private static void finish(List<CompletableFuture<OcrResult>> results) throws Exception {
+    for (CompletableFuture<OcrResult> future : results) {
+      OcrResult result = future.get();
+      if (result.prompt().task() == Task.SPOTTING) {
+        OutputParsers.spotting(result.text());
+      }
+    }
+    long done = DONE.incrementAndGet();
+    if (done % SAMPLE_EVERY == 0 || done == 1) {
+      SAMPLES.put(done, new long[] {Host.rssKb(), Runtime.getRuntime().totalMemory() / 1024});
+    }
+  }
+}

@@ -1,0 +1,44 @@
+package io.scriptorium.jobs;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+import com.google.gson.JsonElement;
+import com.google.gson.JsonObject;
+import com.google.gson.JsonParser;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.ArrayList;
+import java.util.List;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
+
+/**
+ * Smoke test of {@code bench}: it runs and writes valid JSON. Only the quick preprocessing group (no Spark); the
+ * figures themselves are never checked: benchmarks are not pass/fail.
+ */
+class BenchCommandTest {
+  @Test
+  void quickBenchWritesFiguresAsJson(@TempDir Path dir) throws Exception {
+    Path out = dir.resolve("out/bench.json");
+    int exit = Main.run("bench", "--quick", "--only", "preprocess", "--out", out.toString(), "--work",
+        dir.resolve("work").toString());
+    assertThat(exit).isZero();
+    JsonObject root = JsonParser.parseString(Files.readString(out, StandardCharsets.UTF_8)).getAsJsonObject();
+    List<String> names = new ArrayList<>();
+    for (JsonElement e : root.getAsJsonArray("figures")) {
+      JsonObject f = e.getAsJsonObject();
+      assertThat(f.keySet()).containsExactlyInAnyOrder("name", "value", "unit", "note");
+      assertThat(f.get("value").isJsonNull() || f.get("value").getAsJsonPrimitive().isNumber()).isTrue();
+      assertThat(f.get("note").getAsString()).isNotBlank();
+      names.add(f.get("name").getAsString());
+    }
+    assertThat(names).contains("host_cores", "host_load_avg_1m_start", "host_load_avg_1m_end",
+        "preprocess_vs_pillow_ratio");
+  }
+
+  @Test
+  void unknownGroupIsAnError(@TempDir Path dir) {
+    assertThat(Main.run("bench", "--only", "nonsense", "--out", dir.resolve("b.json").toString())).isNotZero();
+  }
+}
