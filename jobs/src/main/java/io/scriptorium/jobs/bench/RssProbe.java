@@ -56,9 +56,10 @@ public final class RssProbe {
     long start = System.nanoTime();
     long total = warmup + pages;
     int tasks = spark.sparkContext().defaultParallelism();
-    long count = spark.range(0, total, 1, tasks).as(Encoders.LONG())
+    spark.range(0, total, 1, tasks).as(Encoders.LONG())
         .mapPartitions((MapPartitionsFunction<Long, Long>) ids -> loop(config, ids), Encoders.LONG())
-        .count();
+        .collectAsList();
+    long count = DONE.get();
     double seconds = (System.nanoTime() - start) / 1e9;
     long[] atWarmup = SAMPLES.ceilingEntry(warmup).getValue();
     long[] atEnd = SAMPLES.lastEntry().getValue();
