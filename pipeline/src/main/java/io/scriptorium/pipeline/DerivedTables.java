@@ -1,8 +1,9 @@
 package io.scriptorium.pipeline;
 
-import static org.apache.spark.sql.functions.coalesce;
 import static org.apache.spark.sql.functions.col;
+import static org.apache.spark.sql.functions.count;
 import static org.apache.spark.sql.functions.explode;
+import static org.apache.spark.sql.functions.greatest;
 import static org.apache.spark.sql.functions.lit;
 import static org.apache.spark.sql.functions.size;
 import static org.apache.spark.sql.functions.sum;
@@ -33,6 +34,7 @@ import java.util.List;
 import java.util.Locale;
 import java.util.Map;
 import java.util.TreeMap;
+import java.util.concurrent.Callable;
 import java.util.function.Function;
 import java.util.regex.Matcher;
 import java.util.regex.Pattern;
@@ -81,6 +83,9 @@ final class DerivedTables {
 
   static final StructType DERIVED_SCHEMA = derivedSchema();
 
+  /** Parsed outputs per partition of a MERGE's source. */
+  private static final long OUTPUTS_PER_PARTITION = 2_000;
+
   private static final Pattern TRANSLATE_EN = Pattern.compile("translate the text content into ([^.。]+)");
   private static final Pattern TRANSLATE_ZH = Pattern.compile("翻译为([^。.，,]+)");
   private static final Pattern SINGLE_KEY_EN = Pattern.compile("^Output the value of (.+?)\\.?$", Pattern.DOTALL);
@@ -118,27 +123,41 @@ final class DerivedTables {
     Dataset<Row> input = outputs.select(columns(INPUT)).dropDuplicates(OUTPUT_KEY.toArray(String[]::new));
     Map<String, Changes> changes = new LinkedHashMap<>();
     tables.forEach(spec -> changes.put(spec.name(), new Changes(0, 0, 0, 0)));
-    int commits = 0;
     Dataset<Row> derived = input.mapPartitions(new Deriver(), Encoders.row(DERIVED_SCHEMA))
         .persist(StorageLevel.MEMORY_AND_DISK());
     try {
-      List<Row> slices = derived.groupBy("collection", "batch_date", "task").count().collectAsList();
+      List<Column> sums = new ArrayList<>(List.of(count(lit(1))));
+      tables.forEach(spec -> sums.add(sum(greatest(size(col(spec.name())), lit(0))).as(spec.name())));
+      List<Row> slices = derived.groupBy("collection", "batch_date", "task")
+          .agg(sums.get(0), sums.subList(1, sums.size()).toArray(Column[]::new)).collectAsList();
       long parsed = slices.stream().mapToLong(r -> r.getLong(3)).sum();
+      // The MERGEs below scan their source several times; a shuffle's many mostly empty partitions make every scan
+      // slow (the cached plan keeps them), so the parsed rows are packed into partitions of a useful size.
+      Dataset<Row> packed = derived.coalesce((int) Math.min(Integer.MAX_VALUE, Math.max(1,
+          (parsed + OUTPUTS_PER_PARTITION - 1) / OUTPUTS_PER_PARTITION)));
+      List<Spec> touched = new ArrayList<>();
+      List<Callable<Changes>> merges = new ArrayList<>();
       for (Spec spec : tables) {
-        List<Row> partitions = slices.stream().filter(r -> spec.tasks().contains(r.getString(2)))
-            .map(r -> RowFactory.create(r.get(0), r.get(1))).distinct().toList();
+        List<Row> forSpec = slices.stream().filter(r -> spec.tasks().contains(r.getString(2))).toList();
+        List<Row> partitions = forSpec.stream().map(r -> RowFactory.create(r.get(0), r.get(1))).distinct().toList();
         if (!partitions.isEmpty()) {
-          changes.put(spec.name(), merge(spec, derived.where(col("task").isin(spec.tasks().toArray())), partitions));
-          commits++;
+          long rows = forSpec.stream().mapToLong(r -> r.isNullAt(r.fieldIndex(spec.name())) ? 0
+              : r.getLong(r.fieldIndex(spec.name()))).sum();
+          touched.add(spec);
+          merges.add(() -> merge(spec, packed.where(col("task").isin(spec.tasks().toArray())), partitions, rows));
         }
       }
-      return new Written(parsed, changes, commits);
+      List<Changes> results = Concurrently.run(merges); // different tables: independent Delta logs
+      for (int i = 0; i < touched.size(); i++) {
+        changes.put(touched.get(i).name(), results.get(i));
+      }
+      return new Written(parsed, changes, touched.size());
     } finally {
       derived.unpersist();
     }
   }
 
-  private Changes merge(Spec spec, Dataset<Row> derived, List<Row> partitions) {
+  private Changes merge(Spec spec, Dataset<Row> derived, List<Row> partitions, long rowCount) {
     List<String> names = Arrays.asList(spec.schema().fieldNames());
     Dataset<Row> rows = derived.select(Stream.concat(COMMON.stream().map(c -> col(c)),
             Stream.of(explode(col(spec.name())).as("r"))).toArray(Column[]::new))
@@ -162,7 +181,6 @@ final class DerivedTables {
     Map<String, String> values = names.stream().collect(Collectors.toMap(Function.identity(), c -> "s." + c,
         (a, b) -> a, LinkedHashMap::new));
 
-    long rowCount = derived.select(coalesce(sum(size(col(spec.name()))), lit(0L))).first().getLong(0);
     for (int attempt = 1; ; attempt++) {
       try {
         Row metrics = DeltaTable.forPath(spark, warehouse.location(spec.name())).as("t")

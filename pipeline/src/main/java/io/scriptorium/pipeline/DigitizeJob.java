@@ -93,6 +93,7 @@ final class DigitizeJob {
     try {
       // Planning reads new files and hashes their pages; staging its result makes sure that happens once.
       String planPath = warehouse.root() + "/_staging/" + runId + "/plan";
+      long planStart = System.nanoTime();
       planning.get().write().mode("overwrite").parquet(planPath);
       plan = spark.read().schema(PagePlanner.PLAN_SCHEMA).parquet(planPath).persist(StorageLevel.MEMORY_AND_DISK());
       Map<String, Long> actions = countBy(plan, "action");
@@ -102,10 +103,11 @@ final class DigitizeJob {
       long work = pagesTotal - skipped;
       int chunks = (int) Math.max(1, (work + conf.chunkPages() - 1) / conf.chunkPages());
       LOG.info("{} {}: {} files, {} pages: {} to infer, {} identical to another page, {} to record as failed, {} skipped; "
-              + "{} chunk(s); tasks {}; model {} {} on {}",
+              + "{} chunk(s); tasks {}; model {} {} on {}; planned in {} s",
           runId, command, inputFiles, pagesTotal, actions.getOrDefault(PagePlanner.INFER, 0L),
           actions.getOrDefault(PagePlanner.DEDUPLICATED, 0L), actions.getOrDefault(PagePlanner.FAIL, 0L), skipped,
-          chunks, tasks.stream().map(t -> t.task().key()).toList(), model.modelId(), model.revision(), runtime.device());
+          chunks, tasks.stream().map(t -> t.task().key()).toList(), model.modelId(), model.revision(), runtime.device(),
+          seconds(planStart));
 
       LongAccumulator done = spark.sparkContext().longAccumulator("scriptorium.pages.done");
       LongAccumulator failed = spark.sparkContext().longAccumulator("scriptorium.pages.failed");
@@ -125,14 +127,19 @@ final class DigitizeJob {
           // The chunk's results are staged as files, so the model runs exactly once per page whatever the
           // MERGEs below re-read (a cached Dataset is no such guarantee).
           String staging = warehouse.root() + "/_staging/" + runId + "/chunks/" + chunk.getKey();
+          long chunkStart = System.nanoTime();
           PagePlanner.partitionByPages(rows, chunk.getValue(), conf.pagesPerPartition())
               .mapPartitions(inference, Encoders.row(PartitionInference.RESULT_SCHEMA))
               .write().mode("overwrite").parquet(staging);
           Dataset<Row> results = spark.read().schema(PartitionInference.RESULT_SCHEMA).parquet(staging);
-          writer.commit(results);
+          String inferred = seconds(chunkStart);
+          long commitStart = System.nanoTime();
+          Map<String, Double> steps = writer.commit(results);
           tally.add(results);
           delete(staging);
           committed++;
+          LOG.info("{}: chunk {}/{} ({} pages) inferred in {} s, committed in {} s {}", runId, committed,
+              chunkSizes.size(), chunk.getValue(), inferred, seconds(commitStart), rounded(steps));
           runLog.heartbeat(runId, committed);
           progress.report();
         }
@@ -160,6 +167,16 @@ final class DigitizeJob {
     } catch (java.io.IOException e) {
       LOG.warn("Could not delete the staged results at {}: {}", path, e.getMessage());
     }
+  }
+
+  private static String seconds(long startNanos) {
+    return String.format(java.util.Locale.ROOT, "%.1f", (System.nanoTime() - startNanos) / 1e9);
+  }
+
+  private static Map<String, String> rounded(Map<String, Double> seconds) {
+    Map<String, String> out = new LinkedHashMap<>();
+    seconds.forEach((step, s) -> out.put(step, String.format(java.util.Locale.ROOT, "%.1f s", s)));
+    return out;
   }
 
   private static Map<String, Long> countBy(Dataset<Row> rows, String column) {

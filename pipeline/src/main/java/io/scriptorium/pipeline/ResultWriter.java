@@ -7,7 +7,11 @@ import static org.apache.spark.sql.functions.lit;
 import io.delta.tables.DeltaTable;
 import io.scriptorium.pipeline.parse.OutputParsers;
 import java.util.Arrays;
+import java.util.Collections;
+import java.util.LinkedHashMap;
 import java.util.List;
+import java.util.Map;
+import java.util.concurrent.Callable;
 import java.util.stream.Collectors;
 import org.apache.spark.sql.Column;
 import org.apache.spark.sql.Dataset;
@@ -33,27 +37,45 @@ final class ResultWriter {
     this.warehouse = warehouse;
   }
 
-  /** Writes a chunk's result rows ({@link PartitionInference#RESULT_SCHEMA}) to every table. */
-  void commit(Dataset<Row> results) {
+  /**
+   * Writes a chunk's result rows ({@link PartitionInference#RESULT_SCHEMA}) to every table; returns the seconds each
+   * step took (for the run's log).
+   */
+  Map<String, Double> commit(Dataset<Row> results) {
+    Map<String, Double> seconds = Collections.synchronizedMap(new LinkedHashMap<>());
     List<Row> partitions = results.select("collection", "batch_date").distinct().collectAsList();
     if (partitions.isEmpty()) {
-      return;
+      return seconds;
     }
     String inPartitions = partitionPredicate(partitions);
-    merge(Tables.SPOTS, spots(results), inPartitions,
-        List.of("content_sha256", "model_revision", "prompt_sha256", "line_no"));
-    new DerivedTables(spark, warehouse).commit(results); // #4 hook: parsed tables, before the outputs they come from
-    merge(Tables.RAW_OUTPUTS, rawOutputs(results), inPartitions,
-        List.of("content_sha256", "task", "model_revision", "prompt_sha256"));
-    merge(Tables.PAGES, results.select(columns(Tables.PAGES_SCHEMA)), inPartitions, List.of("page_id"));
+    int sourcePartitions = (int) Math.max(1, Math.min(Integer.MAX_VALUE, (results.count() + 999) / 1000));
+    // Spots and the parsed tables are independent tables, so they are written side by side (#4 hook: the parsed
+    // tables come before the outputs they are parsed from).
+    Concurrently.run(List.<Callable<Void>>of(
+        () -> timed(seconds, Tables.SPOTS, () -> merge(Tables.SPOTS, spots(results), inPartitions, sourcePartitions,
+            List.of("content_sha256", "model_revision", "prompt_sha256", "line_no"))),
+        () -> timed(seconds, "parsed tables", () -> new DerivedTables(spark, warehouse).commit(results))));
+    timed(seconds, Tables.RAW_OUTPUTS, () -> merge(Tables.RAW_OUTPUTS, rawOutputs(results), inPartitions,
+        sourcePartitions, List.of("content_sha256", "task", "model_revision", "prompt_sha256")));
+    timed(seconds, Tables.PAGES, () -> merge(Tables.PAGES, results.select(columns(Tables.PAGES_SCHEMA)), inPartitions,
+        sourcePartitions, List.of("page_id")));
+    return seconds;
   }
 
-  private void merge(String table, Dataset<Row> rows, String inPartitions, List<String> keys) {
+  private static Void timed(Map<String, Double> seconds, String step, Runnable action) {
+    long start = System.nanoTime();
+    action.run();
+    seconds.put(step, (System.nanoTime() - start) / 1e9);
+    return null;
+  }
+
+  /** One MERGE; the deduplicated source is packed into {@code partitions} (a shuffle's hundreds are mostly empty). */
+  private void merge(String table, Dataset<Row> rows, String inPartitions, int partitions, List<String> keys) {
     String condition = inPartitions.replace("$", "t") + " AND "
         + "t.collection = s.collection AND t.batch_date = s.batch_date AND "
         + keys.stream().map(k -> "t." + k + " <=> s." + k).collect(Collectors.joining(" AND "));
     DeltaTable.forPath(spark, warehouse.location(table)).as("t")
-        .merge(rows.dropDuplicates(keys.toArray(String[]::new)).as("s"), condition)
+        .merge(rows.dropDuplicates(keys.toArray(String[]::new)).coalesce(partitions).as("s"), condition)
         .whenMatched().updateAll()
         .whenNotMatched().insertAll()
         .execute();

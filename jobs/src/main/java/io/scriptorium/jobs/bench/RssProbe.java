@@ -39,7 +39,8 @@ public final class RssProbe {
   /** Pages done in this JVM -> {VmRSS KiB, committed heap KiB}; local mode: the executor is this JVM. */
   static final ConcurrentSkipListMap<Long, long[]> SAMPLES = new ConcurrentSkipListMap<>();
   static final AtomicLong DONE = new AtomicLong();
-  static final int SAMPLE_EVERY = 250;
+  /** At least 40 samples over the run, at most one per 250 pages. */
+  static volatile long sampleEvery = 250;
 
   private RssProbe() {}
 
@@ -55,11 +56,13 @@ public final class RssProbe {
         .withMaxNewTokens(Task.SPOTTING, maxNew).withMaxNewTokens(Task.PARSE, maxNew);
     long start = System.nanoTime();
     long total = warmup + pages;
+    sampleEvery = Math.max(1, Math.min(250, total / 40));
     int tasks = spark.sparkContext().defaultParallelism();
     spark.range(0, total, 1, tasks).as(Encoders.LONG())
         .mapPartitions((MapPartitionsFunction<Long, Long>) ids -> loop(config, ids), Encoders.LONG())
         .collectAsList();
     long count = DONE.get();
+    SAMPLES.put(count, sample());
     double seconds = (System.nanoTime() - start) / 1e9;
     long[] atWarmup = SAMPLES.ceilingEntry(warmup).getValue();
     long[] atEnd = SAMPLES.lastEntry().getValue();
@@ -107,8 +110,13 @@ public final class RssProbe {
       }
     }
     long done = DONE.incrementAndGet();
-    if (done % SAMPLE_EVERY == 0 || done == 1) {
-      SAMPLES.put(done, new long[] {Host.rssKb(), Runtime.getRuntime().totalMemory() / 1024});
+    if (done % sampleEvery == 0 || done == 1) {
+      SAMPLES.put(done, sample());
     }
+  }
+
+  /** {VmRSS KiB, committed heap KiB} now. */
+  private static long[] sample() {
+    return new long[] {Host.rssKb(), Runtime.getRuntime().totalMemory() / 1024};
   }
 }
