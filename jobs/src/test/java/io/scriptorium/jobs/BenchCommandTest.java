@@ -14,27 +14,33 @@ import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 
 /**
- * Smoke test of {@code bench}: it runs and writes valid JSON. Only the quick preprocessing group (no Spark); the
- * figures themselves are never checked: benchmarks are not pass/fail.
+ * Smoke test of {@code bench}: it runs and writes valid JSON. The quick preprocessing group (no Spark) and the quick
+ * RSS group (a child JVM with local Spark, about 20 s); the figures' values are never checked, only that they were
+ * measured: benchmarks are not pass/fail.
  */
 class BenchCommandTest {
   @Test
   void quickBenchWritesFiguresAsJson(@TempDir Path dir) throws Exception {
     Path out = dir.resolve("out/bench.json");
-    int exit = Main.run("bench", "--quick", "--only", "preprocess", "--out", out.toString(), "--work",
+    int exit = Main.run("bench", "--quick", "--only", "preprocess,rss", "--out", out.toString(), "--work",
         dir.resolve("work").toString());
     assertThat(exit).isZero();
     JsonObject root = JsonParser.parseString(Files.readString(out, StandardCharsets.UTF_8)).getAsJsonObject();
     List<String> names = new ArrayList<>();
+    List<String> measured = new ArrayList<>();
     for (JsonElement e : root.getAsJsonArray("figures")) {
       JsonObject f = e.getAsJsonObject();
       assertThat(f.keySet()).containsExactlyInAnyOrder("name", "value", "unit", "note");
       assertThat(f.get("value").isJsonNull() || f.get("value").getAsJsonPrimitive().isNumber()).isTrue();
       assertThat(f.get("note").getAsString()).isNotBlank();
       names.add(f.get("name").getAsString());
+      if (!f.get("value").isJsonNull()) {
+        measured.add(f.get("name").getAsString());
+      }
     }
     assertThat(names).contains("host_cores", "host_load_avg_1m_start", "host_load_avg_1m_end",
-        "preprocess_vs_pillow_ratio");
+        "preprocess_vs_pillow_ratio", "rss_growth_mb_quick");
+    assertThat(measured).contains("preprocess_pages_per_s_java", "rss_growth_mb_quick");
   }
 
   @Test

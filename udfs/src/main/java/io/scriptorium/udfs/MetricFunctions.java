@@ -2,12 +2,13 @@ package io.scriptorium.udfs;
 
 import static org.apache.spark.sql.functions.udf;
 
+import io.scriptorium.pipeline.eval.EditDistance;
 import java.util.List;
 import java.util.Map;
 import org.apache.spark.sql.api.java.UDF2;
 import org.apache.spark.sql.types.DataTypes;
 
-/** Edit-distance metrics over Unicode code points (a CJK character or an emoji counts once). */
+/** Edit-distance metrics over Unicode code points (a CJK character or an emoji counts once), as {@code eval} scores. */
 final class MetricFunctions {
   /** Longer strings give NULL: the distance costs time proportional to the product of the lengths. */
   static final int MAX_CODE_POINTS = 50_000;
@@ -41,8 +42,7 @@ final class MetricFunctions {
     if (x == null || y == null) {
       return null;
     }
-    int longer = Math.max(x.length, y.length);
-    return longer == 0 ? 0.0 : (double) distance(x, y) / longer;
+    return EditDistance.normalised(x, y);
   }
 
   static Double cer(String prediction, String reference) {
@@ -54,7 +54,7 @@ final class MetricFunctions {
     if (y.length == 0) {
       return x.length == 0 ? 0.0 : null;
     }
-    return (double) distance(x, y) / y.length;
+    return (double) EditDistance.distance(x, y) / y.length;
   }
 
   private static int[] codePoints(String s) {
@@ -62,41 +62,5 @@ final class MetricFunctions {
       return null;
     }
     return s.codePoints().toArray();
-  }
-
-  /** Levenshtein distance in two rows, after stripping the common prefix and suffix. */
-  static int distance(int[] a, int[] b) {
-    int start = 0;
-    int endA = a.length;
-    int endB = b.length;
-    while (start < endA && start < endB && a[start] == b[start]) {
-      start++;
-    }
-    while (endA > start && endB > start && a[endA - 1] == b[endB - 1]) {
-      endA--;
-      endB--;
-    }
-    int n = endA - start;
-    int m = endB - start;
-    if (n == 0 || m == 0) {
-      return n + m;
-    }
-    int[] previous = new int[m + 1];
-    int[] current = new int[m + 1];
-    for (int j = 0; j <= m; j++) {
-      previous[j] = j;
-    }
-    for (int i = 1; i <= n; i++) {
-      current[0] = i;
-      int ai = a[start + i - 1];
-      for (int j = 1; j <= m; j++) {
-        int cost = ai == b[start + j - 1] ? 0 : 1;
-        current[j] = Math.min(Math.min(current[j - 1] + 1, previous[j] + 1), previous[j - 1] + cost);
-      }
-      int[] swap = previous;
-      previous = current;
-      current = swap;
-    }
-    return previous[m];
   }
 }

@@ -61,7 +61,7 @@ final class DigitizeBench {
     Timed asConfigured = digitize(scriptorium, dir, "warehouse");
     Timed tuned = null;
     int few = 2 * Host.cores();
-    if (!ctx.quick()) {
+    if (!ctx.quick() && !shuffle.equals(String.valueOf(few))) { // else bin/scriptorium's local tuning already ran
       ctx.log("digitize: digitize on %d pages again, spark.sql.shuffle.partitions=%d", n, few);
       spark.conf().set("spark.sql.shuffle.partitions", String.valueOf(few));
       spark.conf().set("spark.databricks.delta.snapshotPartitions", String.valueOf(few));
@@ -86,8 +86,8 @@ final class DigitizeBench {
         "reference: same pages, model and tasks, %d threads (= local[N] tasks) x %d pages in flight, no Spark/Delta;"
             + " mean of a run before (%.2f pages/s, load %s) and after (%.2f pages/s, load %s) digitize",
         threads, inFlight, bare1.pagesPerSecond(), fmt(load0), bare2.pagesPerSecond(), fmt(load3)));
-    report(f, "", asConfigured, bareRate, setup + ", spark.sql.shuffle.partitions=" + shuffle + " (the session's setting,"
-        + " as bin/scriptorium runs); load " + fmt(load1) + ".." + fmt(load2) + " on " + Host.cores() + " cores");
+    report(f, "", asConfigured, bareRate, setup + ", spark.sql.shuffle.partitions=" + shuffle + " (the session's"
+        + " setting: bin/scriptorium sets 2 x cores for local runs); load " + fmt(load1) + ".." + fmt(load2) + " on " + Host.cores() + " cores");
     if (tuned != null) {
       report(f, "_shuffle" + few, tuned, bareRate, "same, with spark.sql.shuffle.partitions=" + few
           + " and spark.databricks.delta.snapshotPartitions=" + few + " (small-data tuning, 2 x cores)");
