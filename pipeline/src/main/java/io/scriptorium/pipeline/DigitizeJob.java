@@ -134,7 +134,7 @@ final class DigitizeJob {
           Dataset<Row> results = spark.read().schema(PartitionInference.RESULT_SCHEMA).parquet(staging);
           String inferred = seconds(chunkStart);
           long commitStart = System.nanoTime();
-          Map<String, Double> steps = writer.commit(results);
+          Map<String, Double> steps = writer.commit(results, chunk.getValue());
           tally.add(results);
           delete(staging);
           committed++;

@@ -1,5 +1,7 @@
 package io.scriptorium.pipeline;
 
+import static io.scriptorium.pipeline.Tables.col;
+import static io.scriptorium.pipeline.Tables.schema;
 import static org.apache.spark.sql.types.DataTypes.BooleanType;
 import static org.apache.spark.sql.types.DataTypes.DateType;
 import static org.apache.spark.sql.types.DataTypes.IntegerType;
@@ -9,9 +11,7 @@ import java.util.ArrayList;
 import java.util.List;
 import java.util.Set;
 import org.apache.spark.sql.SparkSession;
-import org.apache.spark.sql.types.DataType;
 import org.apache.spark.sql.types.DataTypes;
-import org.apache.spark.sql.types.Metadata;
 import org.apache.spark.sql.types.StructField;
 import org.apache.spark.sql.types.StructType;
 
@@ -162,11 +162,4 @@ final class ParsedTables {
     return new Spec(name, new StructType(fields.toArray(StructField[]::new)), item, OUTPUT_KEYS, Set.of(tasks));
   }
 
-  private static StructField col(String name, DataType type, String comment) {
-    return new StructField(name, type, true, Metadata.empty()).withComment(comment);
-  }
-
-  private static StructType schema(StructField... fields) {
-    return new StructType(fields);
-  }
 }

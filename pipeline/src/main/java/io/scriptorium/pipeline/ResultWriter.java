@@ -38,17 +38,17 @@ final class ResultWriter {
   }
 
   /**
-   * Writes a chunk's result rows ({@link PartitionInference#RESULT_SCHEMA}) to every table; returns the seconds each
-   * step took (for the run's log).
+   * Writes a chunk's result rows ({@link PartitionInference#RESULT_SCHEMA}, one per page) to every table; returns the
+   * seconds each step took (for the run's log).
    */
-  Map<String, Double> commit(Dataset<Row> results) {
+  Map<String, Double> commit(Dataset<Row> results, long pages) {
     Map<String, Double> seconds = Collections.synchronizedMap(new LinkedHashMap<>());
     List<Row> partitions = results.select("collection", "batch_date").distinct().collectAsList();
     if (partitions.isEmpty()) {
       return seconds;
     }
     String inPartitions = partitionPredicate(partitions);
-    int sourcePartitions = (int) Math.max(1, Math.min(Integer.MAX_VALUE, (results.count() + 999) / 1000));
+    int sourcePartitions = (int) Math.max(1, Math.min(Integer.MAX_VALUE, (pages + 999) / 1000));
     // Spots and the parsed tables are independent tables, so they are written side by side (#4 hook: the parsed
     // tables come before the outputs they are parsed from).
     Concurrently.run(List.<Callable<Void>>of(

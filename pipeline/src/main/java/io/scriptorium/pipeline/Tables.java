@@ -141,11 +141,12 @@ final class Tables {
     return !RUNS.equals(table);
   }
 
-  private static StructField col(String name, DataType type, String comment) {
+  /** A nullable column with its comment (every Scriptorium table documents each column). */
+  static StructField col(String name, DataType type, String comment) {
     return new StructField(name, type, true, Metadata.empty()).withComment(comment);
   }
 
-  private static StructType schema(StructField... fields) {
+  static StructType schema(StructField... fields) {
     return new StructType(fields);
   }
 }

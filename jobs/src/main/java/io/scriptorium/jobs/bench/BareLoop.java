@@ -5,20 +5,22 @@ import io.scriptorium.model.OcrRuntime;
 import io.scriptorium.model.PreparedImage;
 import io.scriptorium.model.Prompt;
 import io.scriptorium.model.Task;
-import io.scriptorium.pipeline.pages.DecodedPage;
 import io.scriptorium.pipeline.pages.PageOptions;
 import io.scriptorium.pipeline.pages.PageReader;
 import io.scriptorium.pipeline.pages.PageRef;
 import io.scriptorium.pipeline.parse.OutputParsers;
+import java.awt.image.BufferedImage;
 import java.util.ArrayDeque;
 import java.util.ArrayList;
 import java.util.Deque;
+import java.util.Iterator;
 import java.util.List;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.ExecutorService;
 import java.util.concurrent.Executors;
 import java.util.concurrent.Future;
 import java.util.concurrent.atomic.AtomicLong;
+import java.util.function.Consumer;
 import org.apache.hadoop.conf.Configuration;
 
 /**
@@ -66,31 +68,50 @@ final class BareLoop {
 
   private static void worker(OcrRuntime runtime, List<Prompt> prompts, List<String> uris, int pagesInFlight,
       AtomicLong pages, AtomicLong tokens) throws Exception {
-    Deque<List<CompletableFuture<OcrResult>>> window = new ArrayDeque<>();
     try (PageReader reader = new PageReader(new Configuration(), PageOptions.defaults())) {
-      for (String uri : uris) {
-        DecodedPage page = reader.read(new PageRef(uri, 1, "unknown", null, null));
-        PreparedImage image = runtime.prepare(page.image());
-        window.add(runtime.submitAll(image, prompts));
-        if (window.size() >= pagesInFlight) {
-          finish(window.poll(), pages, tokens);
-        }
-      }
-      while (!window.isEmpty()) {
-        finish(window.poll(), pages, tokens);
-      }
+      feed(runtime, prompts, uris.iterator(), uri -> reader.read(new PageRef(uri, 1, "unknown", null, null)).image(),
+          pagesInFlight, results -> {
+            results.forEach(r -> tokens.addAndGet(r.outputTokens()));
+            pages.incrementAndGet();
+          });
     }
   }
 
-  private static void finish(List<CompletableFuture<OcrResult>> results, AtomicLong pages, AtomicLong tokens)
+  /** Loads one page's image. */
+  interface ImageLoader<T> {
+    BufferedImage load(T item) throws Exception;
+  }
+
+  /**
+   * An executor's page loop on one thread: load and preprocess each page, submit all prompts to the shared runtime,
+   * keep {@code pagesInFlight} pages submitted, parse the spotting answers, and hand each finished page's results to
+   * {@code pageDone} in order.
+   */
+  static <T> void feed(OcrRuntime runtime, List<Prompt> prompts, Iterator<T> items, ImageLoader<T> loader,
+      int pagesInFlight, Consumer<List<OcrResult>> pageDone) throws Exception {
+    Deque<List<CompletableFuture<OcrResult>>> window = new ArrayDeque<>();
+    while (items.hasNext()) {
+      PreparedImage image = runtime.prepare(loader.load(items.next()));
+      window.add(runtime.submitAll(image, prompts));
+      if (window.size() >= pagesInFlight) {
+        finish(window.poll(), pageDone);
+      }
+    }
+    while (!window.isEmpty()) {
+      finish(window.poll(), pageDone);
+    }
+  }
+
+  private static void finish(List<CompletableFuture<OcrResult>> futures, Consumer<List<OcrResult>> pageDone)
       throws Exception {
-    for (CompletableFuture<OcrResult> future : results) {
+    List<OcrResult> results = new ArrayList<>();
+    for (CompletableFuture<OcrResult> future : futures) {
       OcrResult result = future.get();
-      tokens.addAndGet(result.outputTokens());
       if (result.prompt().task() == Task.SPOTTING) {
         OutputParsers.spotting(result.text());
       }
+      results.add(result);
     }
-    pages.incrementAndGet();
+    pageDone.accept(results);
   }
 }

@@ -2,23 +2,17 @@ package io.scriptorium.jobs.bench;
 
 import com.google.gson.Gson;
 import com.google.gson.JsonObject;
-import io.scriptorium.model.OcrResult;
 import io.scriptorium.model.OcrRuntime;
-import io.scriptorium.model.PreparedImage;
 import io.scriptorium.model.Prompt;
 import io.scriptorium.model.RuntimeConfig;
 import io.scriptorium.model.Task;
 import io.scriptorium.pipeline.Scriptorium;
 import io.scriptorium.pipeline.ScriptoriumConf;
-import io.scriptorium.pipeline.parse.OutputParsers;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Paths;
-import java.util.ArrayDeque;
-import java.util.Deque;
 import java.util.Iterator;
 import java.util.List;
-import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.ConcurrentSkipListMap;
 import java.util.concurrent.atomic.AtomicLong;
 import org.apache.spark.api.java.function.MapPartitionsFunction;
@@ -85,34 +79,15 @@ public final class RssProbe {
   private static Iterator<Long> loop(RuntimeConfig config, Iterator<Long> ids) throws Exception {
     OcrRuntime runtime = OcrRuntime.shared(config);
     List<Prompt> prompts = DigitizeBench.TASKS.stream().map(runtime::prompt).toList();
-    Deque<List<CompletableFuture<OcrResult>>> window = new ArrayDeque<>();
-    long n = 0;
-    while (ids.hasNext()) {
-      long id = ids.next();
-      PreparedImage image = runtime.prepare(SyntheticPages.page((int) id, 200, 150, 3));
-      window.add(runtime.submitAll(image, prompts));
-      if (window.size() >= 4) {
-        finish(window.poll());
+    long[] pages = {0};
+    BareLoop.feed(runtime, prompts, ids, id -> SyntheticPages.page(id.intValue(), 200, 150, 3), 4, results -> {
+      pages[0]++;
+      long done = DONE.incrementAndGet();
+      if (done % sampleEvery == 0 || done == 1) {
+        SAMPLES.put(done, sample());
       }
-      n++;
-    }
-    while (!window.isEmpty()) {
-      finish(window.poll());
-    }
-    return List.of(n).iterator();
-  }
-
-  private static void finish(List<CompletableFuture<OcrResult>> results) throws Exception {
-    for (CompletableFuture<OcrResult> future : results) {
-      OcrResult result = future.get();
-      if (result.prompt().task() == Task.SPOTTING) {
-        OutputParsers.spotting(result.text());
-      }
-    }
-    long done = DONE.incrementAndGet();
-    if (done % sampleEvery == 0 || done == 1) {
-      SAMPLES.put(done, sample());
-    }
+    });
+    return List.of(pages[0]).iterator();
   }
 
   /** {VmRSS KiB, committed heap KiB} now. */

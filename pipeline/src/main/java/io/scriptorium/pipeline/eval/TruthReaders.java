@@ -385,6 +385,11 @@ public final class TruthReaders {
   }
 
   private static int imageHeight(Path image) throws IOException {
+    return imageSize(image)[1];
+  }
+
+  /** {width, height} of an image file, from its header. */
+  static int[] imageSize(Path image) throws IOException {
     try (ImageInputStream in = ImageIO.createImageInputStream(image.toFile())) {
       Iterator<ImageReader> readers = in == null ? null : ImageIO.getImageReaders(in);
       if (readers == null || !readers.hasNext()) {
@@ -393,7 +398,7 @@ public final class TruthReaders {
       ImageReader reader = readers.next();
       try {
         reader.setInput(in, true, true);
-        return reader.getHeight(0);
+        return new int[] {reader.getWidth(0), reader.getHeight(0)};
       } finally {
         reader.dispose();
       }

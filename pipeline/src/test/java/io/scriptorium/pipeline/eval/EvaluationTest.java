@@ -13,9 +13,7 @@ import java.util.ArrayList;
 import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
-import javax.imageio.ImageIO;
-import javax.imageio.ImageReader;
-import javax.imageio.stream.ImageInputStream;
+import org.apache.commons.lang3.StringUtils;
 import org.apache.spark.sql.Row;
 import org.apache.spark.sql.RowFactory;
 import org.apache.spark.sql.SparkSession;
@@ -61,7 +59,7 @@ class EvaluationTest {
     String tableHtml = truth.get(TABLE_PAGE).tables().get(0);
     String latex = truth.get(FORMULA_PAGE).formulas().get(0);
     String photo = truth.get(TEXT_PAGE).text();
-    int[] size = size(spot);
+    int[] size = TruthReaders.imageSize(spot);
     GroundTruth notes = truth.get(SPOT_PAGE);
     outputs.add(output("c-table", "table", tableHtml, "r-good"));
     outputs.add(output("c-formula", "formula", latex, "r-good"));
@@ -97,8 +95,8 @@ class EvaluationTest {
     Map<String, Double> bad = pageValues(all.evalId(), "r-bad");
     String html = truth.get(TABLE_PAGE).tables().get(0);
     int start = html.lastIndexOf("<tr>");
-    int nodes = 1 + count(html, "<tr>") + count(html, "<td");
-    int lastRow = 1 + count(html.substring(start, html.indexOf("</tr>", start)), "<td");
+    int nodes = 1 + StringUtils.countMatches(html, "<tr>") + StringUtils.countMatches(html, "<td");
+    int lastRow = 1 + StringUtils.countMatches(html.substring(start, html.indexOf("</tr>", start)), "<td");
     assertThat(bad.get("table/teds")).isCloseTo(1 - (double) lastRow / nodes, within(1e-12));
     assertThat(bad.get("formula/formula_ned")).isEqualTo(1.0);
     assertThat(bad.get("text/cer")).isCloseTo(1.0 / TextMetrics.cerNormalise(truth.get(TEXT_PAGE).text()).length(),
@@ -142,7 +140,7 @@ class EvaluationTest {
   }
 
   private static Row page(Path file, String content) throws IOException {
-    int[] size = file.toFile().exists() ? size(file) : new int[] {100, 100};
+    int[] size = file.toFile().exists() ? TruthReaders.imageSize(file) : new int[] {100, 100};
     Map<String, Object> v = new HashMap<>();
     v.put("page_id", content + "-page");
     v.put("source_uri", "file:" + file.toAbsolutePath());
@@ -188,19 +186,4 @@ class EvaluationTest {
     spark.createDataFrame(rows, schema).write().format("delta").mode("append").save(warehouse + "/" + table);
   }
 
-  private static int[] size(Path image) throws IOException {
-    try (ImageInputStream in = ImageIO.createImageInputStream(image.toFile())) {
-      ImageReader reader = ImageIO.getImageReaders(in).next();
-      reader.setInput(in);
-      return new int[] {reader.getWidth(0), reader.getHeight(0)};
-    }
-  }
-
-  private static int count(String s, String what) {
-    int n = 0;
-    for (int i = s.indexOf(what); i >= 0; i = s.indexOf(what, i + 1)) {
-      n++;
-    }
-    return n;
-  }
 }

@@ -20,9 +20,7 @@ import java.util.List;
 import java.util.Locale;
 import java.util.Map;
 import java.util.stream.Collectors;
-import javax.imageio.ImageIO;
-import javax.imageio.ImageReader;
-import javax.imageio.stream.ImageInputStream;
+import org.apache.commons.lang3.StringUtils;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
 
@@ -100,8 +98,8 @@ class GroundTruthAsOutputTest {
       int end = html.indexOf("</tr>", start) + "</tr>".length();
       String dropped = html.substring(0, start) + html.substring(end);
       // nodes: table + rows + cells, counted from the markup; the dropped row costs itself and its cells
-      int nodes = 1 + count(html, "<tr>") + count(html, "<td");
-      int lastRowNodes = 1 + count(html.substring(start, end), "<td");
+      int nodes = 1 + StringUtils.countMatches(html, "<tr>") + StringUtils.countMatches(html, "<td");
+      int lastRowNodes = 1 + StringUtils.countMatches(html.substring(start, end), "<td");
       double expected = 1 - (double) lastRowNodes / nodes;
       List<Metric> m = PageEvaluator.evaluate(gt, "table", dropped, 0, 0);
       assertThat(value(m, "teds")).as(gt.id()).isCloseTo(expected, within(1e-12));
@@ -249,7 +247,7 @@ class GroundTruthAsOutputTest {
     for (GroundTruth gt : pages) {
       Path image = gt.set().equals("omnidocbench-demo") ? data.resolve("omnidocbench-demo/images/" + gt.id())
           : data.resolve("tesseract-testing/" + gt.id());
-      int[] size = size(image);
+      int[] size = TruthReaders.imageSize(image);
       long judged = gt.lines().stream().filter(l -> !l.ignore()).count();
       List<Metric> perfect = PageEvaluator.evaluate(gt, "spotting", spottingAnswer(gt.lines(), size[0], size[1], -1),
           size[0], size[1]);
@@ -264,21 +262,6 @@ class GroundTruthAsOutputTest {
     }
   }
 
-  private static int[] size(Path image) throws IOException {
-    try (ImageInputStream in = ImageIO.createImageInputStream(image.toFile())) {
-      ImageReader reader = ImageIO.getImageReaders(in).next();
-      reader.setInput(in);
-      return new int[] {reader.getWidth(0), reader.getHeight(0)};
-    }
-  }
-
-  private static int count(String s, String what) {
-    int n = 0;
-    for (int i = s.indexOf(what); i >= 0; i = s.indexOf(what, i + 1)) {
-      n++;
-    }
-    return n;
-  }
 
   static String lower(String s) {
     return s.toLowerCase(Locale.ROOT);
