@@ -1,31 +1,29 @@
 package io.scriptorium.model;
 
 import ai.djl.ndarray.NDArray;
+import ai.djl.ndarray.NDList;
 import ai.djl.ndarray.NDManager;
-import ai.djl.ndarray.index.NDIndex;
-import ai.djl.ndarray.types.Shape;
 import java.util.ArrayList;
-import java.util.Arrays;
 import java.util.Collection;
 import java.util.List;
 
 /**
- * The running batch: rows plus one stacked KV cache {@code [L, B, KVH, S, D]} with LEFT padding. Cache arrays live in
- * a long-lived manager; every rebuild moves the old arrays into a scratch manager that is closed right after, so the
- * native memory held is always exactly the current cache. Scheduler thread only.
+ * The running rows: row {@code i} owns KV slot {@code i}, so the batch reads one view {@code [:, 0:n, :, 0:W]} of the
+ * cache. Each row's last id and cache length live on the device between steps (a step's outputs are the next step's
+ * inputs); they are uploaded again only after the rows change. Scheduler thread only.
  */
 final class DecodeBatch implements AutoCloseable {
-  private static final int SEQ_AXIS = 3;
-  private static final int BATCH_AXIS = 1;
-
-  private final NDManager cacheManager;
+  private final TorchModule module;
+  private final KvCache cache;
+  private final NDManager deviceState;
   private final List<Sequence> rows = new ArrayList<>();
-  private NDArray k;
-  private NDArray v;
-  private int length;
+  private NDArray tokens;
+  private NDArray lengths;
 
-  DecodeBatch(NDManager cacheManager) {
-    this.cacheManager = cacheManager;
+  DecodeBatch(TorchModule module, KvCache cache, NDManager deviceState) {
+    this.module = module;
+    this.cache = cache;
+    this.deviceState = deviceState;
   }
 
   int size() {
@@ -36,151 +34,97 @@ final class DecodeBatch implements AutoCloseable {
     return rows.isEmpty();
   }
 
-  /** Padded cache length S. */
-  int length() {
-    return length;
-  }
-
   List<Sequence> rows() {
     return rows;
   }
 
-  NDArray k() {
-    return k;
-  }
-
-  NDArray v() {
-    return v;
-  }
-
-  /** Adds a prefilled sequence with its own cache {@code [L, 1, KVH, S_i, D]}; the shorter side is left-padded. */
-  void join(Sequence s, NDArray seqK, NDArray seqV) {
-    int seqLength = (int) seqK.getShape().get(SEQ_AXIS);
-    if (rows.isEmpty()) {
-      seqK.attach(cacheManager);
-      seqV.attach(cacheManager);
-      k = seqK;
-      v = seqV;
-      length = seqLength;
-      s.pad = 0;
-      rows.add(s);
-      return;
+  /** A prefilled sequence moves from the staging slot into slot {@code size()}. */
+  void join(Sequence s) {
+    try (NDManager m = module.newManager()) {
+      int length = s.nextPosition();
+      module.copyKv(m, cache.slot(m, rows.size(), length), cache.slot(m, cache.stagingSlot(), length));
     }
-    int target = Math.max(length, seqLength);
-    try (NDManager scratch = cacheManager.newSubManager()) {
-      moveTo(scratch, k, v, seqK, seqV);
-      NDArray newK = leftPad(k, target - length, scratch)
-          .concat(leftPad(seqK, target - seqLength, scratch), BATCH_AXIS);
-      NDArray newV = leftPad(v, target - length, scratch)
-          .concat(leftPad(seqV, target - seqLength, scratch), BATCH_AXIS);
-      adopt(newK, newV);
-    }
-    for (Sequence row : rows) {
-      row.pad += target - length;
-    }
-    s.pad = target - seqLength;
-    length = target;
     rows.add(s);
+    dropDeviceState();
   }
 
-  /** Removes finished rows (index select), then drops leading columns that are padding for every remaining row. */
+  /**
+   * One decode step of every row: returns (next ids [B], logits [B, V], lengths + 1) in {@code m}. The caller reads
+   * the ids and then calls {@link #advance}.
+   */
+  NDList decode(NDManager m) {
+    if (tokens == null) {
+      long[] last = new long[rows.size()];
+      long[] length = new long[rows.size()];
+      for (int r = 0; r < rows.size(); r++) {
+        last[r] = rows.get(r).lastToken();
+        length[r] = rows.get(r).nextPosition();
+      }
+      tokens = deviceState.create(last);
+      lengths = deviceState.create(length);
+    }
+    return module.decode(m, tokens, lengths, cache.rows(m, rows.size(), width()));
+  }
+
+  /** Keeps a step's next ids and lengths on the device as the next step's inputs. */
+  void advance(NDList stepOutputs) {
+    dropDeviceState();
+    tokens = stepOutputs.get(0);
+    lengths = stepOutputs.get(2);
+    tokens.attach(deviceState);
+    lengths.attach(deviceState);
+  }
+
+  /** Removes finished rows; the last row moves into each freed slot, so the rows stay in slots 0..n-1. */
   void leave(Collection<Sequence> finished) {
     if (finished.isEmpty()) {
       return;
     }
-    List<Sequence> kept = new ArrayList<>();
-    List<Long> keptIndex = new ArrayList<>();
-    for (int i = 0; i < rows.size(); i++) {
-      if (!finished.contains(rows.get(i))) {
-        kept.add(rows.get(i));
-        keptIndex.add((long) i);
+    try (NDManager m = module.newManager()) {
+      for (int i = rows.size() - 1; i >= 0; i--) {
+        if (!finished.contains(rows.get(i))) {
+          continue;
+        }
+        int last = rows.size() - 1;
+        if (i != last) {
+          Sequence moved = rows.get(last);
+          int length = moved.nextPosition();
+          module.copyKv(m, cache.slot(m, i, length), cache.slot(m, last, length));
+          rows.set(i, moved);
+        }
+        rows.remove(last);
       }
     }
-    if (kept.isEmpty()) {
-      clear();
-      return;
-    }
-    int drop = kept.stream().mapToInt(r -> r.pad).min().orElse(0);
-    try (NDManager scratch = cacheManager.newSubManager()) {
-      moveTo(scratch, k, v);
-      NDArray index = scratch.create(keptIndex.stream().mapToLong(Long::longValue).toArray());
-      NDIndex rowsAndColumns = new NDIndex(":, {}, :, {}:", index, drop);
-      adopt(k.get(rowsAndColumns), v.get(rowsAndColumns));
-    }
-    for (Sequence row : kept) {
-      row.pad -= drop;
-    }
-    length -= drop;
-    rows.clear();
-    rows.addAll(kept);
+    dropDeviceState();
   }
 
-  /** Installs a decode step's outputs (one column longer); the old cache goes to the step's manager. */
-  void advance(NDArray newK, NDArray newV, NDManager step) {
-    moveTo(step, k, v);
-    adopt(newK, newV);
-    length++;
-  }
-
-  /** {@code [B, S + extra]}: 0 over each row's left padding, 1 elsewhere. */
-  long[] attentionMask(int extra) {
-    int width = length + extra;
-    long[] mask = new long[rows.size() * width];
-    for (int r = 0; r < rows.size(); r++) {
-      Arrays.fill(mask, r * width + rows.get(r).pad, (r + 1) * width, 1L);
-    }
-    return mask;
-  }
-
-  /** {@code [B, 4, 1]}: each row's next position on all four axes. */
-  long[] nextPositions() {
-    long[] pos = new long[rows.size() * PromptLayout.AXES];
-    for (int r = 0; r < rows.size(); r++) {
-      Arrays.fill(pos, r * PromptLayout.AXES, (r + 1) * PromptLayout.AXES, rows.get(r).nextPosition());
-    }
-    return pos;
-  }
-
-  long[] lastTokens() {
-    return rows.stream().mapToLong(Sequence::lastToken).toArray();
-  }
-
-  /** Drops every row and frees the cache. */
+  /** Drops every row (the cache contents need no clearing: columns past a row's length are masked). */
   void clear() {
     rows.clear();
-    if (k != null) {
-      k.close();
-      v.close();
+    dropDeviceState();
+  }
+
+  /** Columns the step reads: every row's cached tokens plus the one it writes. */
+  private int width() {
+    int width = 0;
+    for (Sequence s : rows) {
+      width = Math.max(width, s.nextPosition() + 1);
     }
-    k = null;
-    v = null;
-    length = 0;
+    return width;
+  }
+
+  private void dropDeviceState() {
+    if (tokens != null) {
+      tokens.close();
+      lengths.close();
+    }
+    tokens = null;
+    lengths = null;
   }
 
   @Override
   public void close() {
     clear();
-  }
-
-  private void adopt(NDArray newK, NDArray newV) {
-    newK.attach(cacheManager);
-    newV.attach(cacheManager);
-    k = newK;
-    v = newV;
-  }
-
-  private static void moveTo(NDManager manager, NDArray... arrays) {
-    for (NDArray array : arrays) {
-      array.attach(manager);
-    }
-  }
-
-  private static NDArray leftPad(NDArray x, int columns, NDManager m) {
-    if (columns == 0) {
-      return x;
-    }
-    Shape s = x.getShape();
-    NDArray zeros = m.zeros(new Shape(s.get(0), s.get(1), s.get(2), columns, s.get(4)), x.getDataType());
-    return zeros.concat(x, SEQ_AXIS);
+    deviceState.close();
   }
 }

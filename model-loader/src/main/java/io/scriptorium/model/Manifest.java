@@ -17,13 +17,25 @@ record Manifest(
     String revision,
     String dtype,
     Map<String, String> files,
-    int maxPositions,
+    Llm llm,
     Special special,
     Preprocessing preprocessing,
     Prompts prompts,
     Generation generation) {
 
-  static final int SUPPORTED_FORMAT_VERSION = 1;
+  static final int SUPPORTED_FORMAT_VERSION = 2;
+
+  /** The language model's dimensions: what the KV cache is sized from. */
+  record Llm(int hiddenSize, int numLayers, int numKvHeads, int headDim, int vocabSize, int maxPositions) {
+    /** Bytes of one cached token (keys and values of every layer) at {@code bytesPerValue}. */
+    long kvBytesPerToken(int bytesPerValue) {
+      return 2L * numLayers * numKvHeads * headDim * bytesPerValue;
+    }
+  }
+
+  int maxPositions() {
+    return llm.maxPositions();
+  }
 
   /** Token ids of the chat template. */
   record Special(int bos, int user, int[] eos, int systemSep, int imageStart, int imageEnd, int imageToken) {}
@@ -74,13 +86,15 @@ record Manifest(
     }
     JsonObject llm = object(object(root, "architecture"), "llm");
     int maxPositions = llm.has("max_position_embeddings") ? integer(llm, "max_position_embeddings") : Integer.MAX_VALUE;
+    Llm dims = new Llm(integer(llm, "hidden_size"), integer(llm, "num_layers"), integer(llm, "num_kv_heads"),
+        integer(llm, "head_dim"), integer(llm, "vocab_size"), maxPositions);
     return new Manifest(
         version,
         string(root, "model_id"),
         string(root, "model_revision"),
         dtype,
         Map.copyOf(files),
-        maxPositions,
+        dims,
         special(object(root, "special_tokens")),
         preprocessing(object(root, "preprocessing")),
         prompts(object(root, "prompts")),

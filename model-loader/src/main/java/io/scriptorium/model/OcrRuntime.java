@@ -38,9 +38,11 @@ import org.slf4j.LoggerFactory;
  * unless it is already set, and this only takes effect if DJL's PyTorch engine has not started yet. Batch inside the
  * runtime rather than adding threads (stack-djl.md §8).
  *
- * <p><b>Batching.</b> Requests are prefilled one at a time and join the running decode batch between steps (left
- * padded KV cache). {@code maxKvTokens} bounds rows x padded cache length at admission; a running batch may grow past
- * it while it decodes, and a single request longer than the bound still runs alone.
+ * <p><b>Batching.</b> One KV cache of {@code maxBatchSize + 1} slots of {@code maxKvTokens / maxBatchSize} tokens
+ * each (capped by the model's positions) is allocated at start; a request that cannot fit a slot fails, and its
+ * output stops at the slot's end ({@code FinishReason.LENGTH}). Prompts are prefilled in chunks of
+ * {@code prefillChunkTokens} between decode steps and join the running batch as soon as a slot is free; images are
+ * encoded ahead on a vision thread (see {@link Scheduler}).
  */
 public final class OcrRuntime implements AutoCloseable {
   private static final Logger LOG = LoggerFactory.getLogger(OcrRuntime.class);
@@ -63,6 +65,7 @@ public final class OcrRuntime implements AutoCloseable {
   private final Thread schedulerThread;
   private final ExecutorService completer;
   private final Map<String, long[]> promptIds = new ConcurrentHashMap<>();
+  private final int slotTokens;
   private volatile boolean closed;
 
   private OcrRuntime(RuntimeConfig config, boolean shared, boolean detectRepetition) {
@@ -92,9 +95,17 @@ public final class OcrRuntime implements AutoCloseable {
     this.info = new ModelInfo(manifest.modelId(), manifest.revision(), bundle.sha256(), manifest.dtype(),
         DjlSettings.deviceName(config.device()), generationSettings(manifest, config));
     int id = THREAD_IDS.incrementAndGet();
+    this.slotTokens = slotTokens(manifest, config);
     this.completer = Executors.newSingleThreadExecutor(r -> daemon(r, "scriptorium-ocr-complete-" + id));
-    this.scheduler = new Scheduler(module, manifest, detectRepetition, config.maxBatchSize(), config.maxKvTokens(),
-        completer, ids -> tokenizer.decode(toLongs(ids), false));
+    try {
+      this.scheduler = new Scheduler(module, manifest, detectRepetition, config, slotTokens, completer,
+          ids -> tokenizer.decode(toLongs(ids), false), Integer.toString(id));
+    } catch (RuntimeException e) {
+      completer.shutdown();
+      module.close();
+      tokenizer.close();
+      throw e;
+    }
     this.schedulerThread = daemon(scheduler, "scriptorium-ocr-scheduler-" + id);
     schedulerThread.start();
   }
@@ -255,10 +266,11 @@ public final class OcrRuntime implements AutoCloseable {
     }
     PromptLayout layout = layout(image, prompt);
     Manifest m = bundle.manifest();
-    int room = m.maxPositions() - layout.length();
+    int room = slotTokens - layout.length();
     if (room < 1) {
-      throw new IllegalArgumentException("prompt of " + layout.length() + " tokens leaves no room under the model's "
-          + m.maxPositions() + " positions; downscale the image or shorten the prompt");
+      throw new IllegalArgumentException("prompt of " + layout.length() + " tokens leaves no room in a KV slot of "
+          + slotTokens + " tokens (maxKvTokens / maxBatchSize, at most the model's " + m.maxPositions()
+          + " positions); raise maxKvTokens, downscale the image or shorten the prompt");
     }
     String task = prompt.task().key();
     int maxNew = config.maxNewTokensOverride().getOrDefault(task, m.generation().maxNewTokens().get(task));
@@ -290,6 +302,16 @@ public final class OcrRuntime implements AutoCloseable {
     } catch (IOException | RuntimeException e) {
       throw new BundleException("cannot load tokenizer " + file + ": " + e.getMessage(), e);
     }
+  }
+
+  /** Tokens one sequence can hold: an even share of maxKvTokens, at most the model's positions. */
+  static int slotTokens(Manifest manifest, RuntimeConfig config) {
+    return Math.min(manifest.maxPositions(), config.maxKvTokens() / config.maxBatchSize());
+  }
+
+  /** Benchmarks: forget the longest decode-step gap seen so far. */
+  void resetLongestStepGap() {
+    scheduler.resetLongestStepGap();
   }
 
   static String generationSettings(Manifest manifest, RuntimeConfig config) {

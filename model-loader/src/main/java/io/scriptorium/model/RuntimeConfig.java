@@ -15,7 +15,11 @@ import java.util.regex.Pattern;
  * @param dtype null to take the bundle's dtype; otherwise it must equal the dtype the bundle was exported in
  *     (float32/fp32, float16/fp16, bfloat16/bf16): the runtime never casts weights
  * @param maxBatchSize most sequences decoded together
- * @param maxKvTokens admission bound on batch size x padded cache length (see {@link OcrRuntime})
+ * @param maxKvTokens KV cache tokens over all decode slots: each of the {@code maxBatchSize} slots holds
+ *     {@code maxKvTokens / maxBatchSize} tokens (capped by the model's positions), the most one sequence's prompt and
+ *     output can take; the cache is allocated once at start (see {@link OcrRuntime})
+ * @param prefillChunkTokens prompt tokens prefilled between two decode steps: the longest a joining page delays the
+ *     running sequences
  * @param intraOpThreads libtorch intra-op threads; process-wide, applied only if the engine is not started yet
  * @param promptLanguage prompt language key ("zh", "en"); null = the manifest's default
  * @param maxNewTokensOverride task key (e.g. "parse") to max new tokens, replacing the manifest's value
@@ -27,6 +31,7 @@ public record RuntimeConfig(
     String dtype,
     int maxBatchSize,
     int maxKvTokens,
+    int prefillChunkTokens,
     int intraOpThreads,
     String promptLanguage,
     Map<String, Integer> maxNewTokensOverride,
@@ -36,6 +41,7 @@ public record RuntimeConfig(
   public static final String BUILTIN_TINY = "builtin:tiny";
   public static final int DEFAULT_MAX_BATCH_SIZE = 8;
   public static final int DEFAULT_MAX_KV_TOKENS = 65536;
+  public static final int DEFAULT_PREFILL_CHUNK_TOKENS = 512;
   public static final int DEFAULT_INTRA_OP_THREADS = 1;
   /** Pillow's DecompressionBombError threshold (2 x Image.MAX_IMAGE_PIXELS). */
   public static final long DEFAULT_MAX_IMAGE_PIXELS = 178_956_970L;
@@ -53,6 +59,11 @@ public record RuntimeConfig(
     dtype = dtype == null ? null : canonicalDtype(dtype);
     positive("maxBatchSize", maxBatchSize);
     positive("maxKvTokens", maxKvTokens);
+    positive("prefillChunkTokens", prefillChunkTokens);
+    if (maxKvTokens < maxBatchSize) {
+      throw new IllegalArgumentException("maxKvTokens (" + maxKvTokens + ") must give every one of the " + maxBatchSize
+          + " batch slots at least one token");
+    }
     positive("intraOpThreads", intraOpThreads);
     positive("maxImagePixels", maxImagePixels);
     if (promptLanguage != null && promptLanguage.isBlank()) {
@@ -61,7 +72,7 @@ public record RuntimeConfig(
     maxNewTokensOverride = canonicalOverrides(maxNewTokensOverride);
   }
 
-  /** builtin:tiny on CPU, bundle dtype, batch 8, 65536 KV tokens, 1 intra-op thread, manifest defaults. */
+  /** builtin:tiny on CPU, bundle dtype, batch 8, 65536 KV tokens, 512-token prefill chunks, 1 intra-op thread. */
   public static RuntimeConfig defaults() {
     return new RuntimeConfig(
         BUILTIN_TINY,
@@ -69,6 +80,7 @@ public record RuntimeConfig(
         null,
         DEFAULT_MAX_BATCH_SIZE,
         DEFAULT_MAX_KV_TOKENS,
+        DEFAULT_PREFILL_CHUNK_TOKENS,
         DEFAULT_INTRA_OP_THREADS,
         null,
         Map.of(),
@@ -76,42 +88,47 @@ public record RuntimeConfig(
   }
 
   public RuntimeConfig withBundle(String value) {
-    return new RuntimeConfig(value, device, dtype, maxBatchSize, maxKvTokens, intraOpThreads, promptLanguage,
+    return new RuntimeConfig(value, device, dtype, maxBatchSize, maxKvTokens, prefillChunkTokens, intraOpThreads, promptLanguage,
         maxNewTokensOverride, maxImagePixels);
   }
 
   public RuntimeConfig withDevice(String value) {
-    return new RuntimeConfig(bundle, value, dtype, maxBatchSize, maxKvTokens, intraOpThreads, promptLanguage,
+    return new RuntimeConfig(bundle, value, dtype, maxBatchSize, maxKvTokens, prefillChunkTokens, intraOpThreads, promptLanguage,
         maxNewTokensOverride, maxImagePixels);
   }
 
   public RuntimeConfig withDtype(String value) {
-    return new RuntimeConfig(bundle, device, value, maxBatchSize, maxKvTokens, intraOpThreads, promptLanguage,
+    return new RuntimeConfig(bundle, device, value, maxBatchSize, maxKvTokens, prefillChunkTokens, intraOpThreads, promptLanguage,
         maxNewTokensOverride, maxImagePixels);
   }
 
   public RuntimeConfig withMaxBatchSize(int value) {
-    return new RuntimeConfig(bundle, device, dtype, value, maxKvTokens, intraOpThreads, promptLanguage,
+    return new RuntimeConfig(bundle, device, dtype, value, maxKvTokens, prefillChunkTokens, intraOpThreads, promptLanguage,
         maxNewTokensOverride, maxImagePixels);
   }
 
   public RuntimeConfig withMaxKvTokens(int value) {
-    return new RuntimeConfig(bundle, device, dtype, maxBatchSize, value, intraOpThreads, promptLanguage,
+    return new RuntimeConfig(bundle, device, dtype, maxBatchSize, value, prefillChunkTokens, intraOpThreads, promptLanguage,
+        maxNewTokensOverride, maxImagePixels);
+  }
+
+  public RuntimeConfig withPrefillChunkTokens(int value) {
+    return new RuntimeConfig(bundle, device, dtype, maxBatchSize, maxKvTokens, value, intraOpThreads, promptLanguage,
         maxNewTokensOverride, maxImagePixels);
   }
 
   public RuntimeConfig withIntraOpThreads(int value) {
-    return new RuntimeConfig(bundle, device, dtype, maxBatchSize, maxKvTokens, value, promptLanguage,
+    return new RuntimeConfig(bundle, device, dtype, maxBatchSize, maxKvTokens, prefillChunkTokens, value, promptLanguage,
         maxNewTokensOverride, maxImagePixels);
   }
 
   public RuntimeConfig withPromptLanguage(String value) {
-    return new RuntimeConfig(bundle, device, dtype, maxBatchSize, maxKvTokens, intraOpThreads, value,
+    return new RuntimeConfig(bundle, device, dtype, maxBatchSize, maxKvTokens, prefillChunkTokens, intraOpThreads, value,
         maxNewTokensOverride, maxImagePixels);
   }
 
   public RuntimeConfig withMaxNewTokensOverride(Map<String, Integer> value) {
-    return new RuntimeConfig(bundle, device, dtype, maxBatchSize, maxKvTokens, intraOpThreads, promptLanguage,
+    return new RuntimeConfig(bundle, device, dtype, maxBatchSize, maxKvTokens, prefillChunkTokens, intraOpThreads, promptLanguage,
         value, maxImagePixels);
   }
 
@@ -123,7 +140,7 @@ public record RuntimeConfig(
   }
 
   public RuntimeConfig withMaxImagePixels(long value) {
-    return new RuntimeConfig(bundle, device, dtype, maxBatchSize, maxKvTokens, intraOpThreads, promptLanguage,
+    return new RuntimeConfig(bundle, device, dtype, maxBatchSize, maxKvTokens, prefillChunkTokens, intraOpThreads, promptLanguage,
         maxNewTokensOverride, value);
   }
 

@@ -17,14 +17,15 @@ import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
 /**
- * The one thread that owns the device and the model. Continuous batching: between decode steps, waiting requests are
- * prefilled one at a time (B=1, after their image's single vision encode) and join the running batch while it has
- * room (maxBatchSize rows and maxKvTokens = rows x padded cache length, checked at admission; a lone request is always
- * admitted); finished rows leave after the step that finished them.
+ * The one thread that decodes. Continuous batching over static KV slots (BUNDLE_FORMAT.md "Driving the methods"):
+ * every loop runs one decode step of the running rows, then at most one prefill chunk of the next request, so a
+ * joining page delays running sequences by one chunk at most. Images are encoded ahead on the {@link VisionWorker}
+ * thread. A prompt is prefilled into the staging slot while the batch runs (even when it is full) and joins as soon
+ * as a slot is free; finished rows leave after the step that finished them.
  *
  * <p>Failure policy: an error while encoding or prefilling one request fails only that request (and, for the vision
  * encoder, the other prompts of the same image). An error in a batch operation (decode step, join, leave) fails every
- * running and waiting request with the cause chained, frees the batch, and the scheduler carries on with new work.
+ * running and waiting request with the cause chained, and the scheduler carries on with new work.
  */
 final class Scheduler implements Runnable {
   /** Receives each sequence's logits row before the greedy pick; tests use it to compare batched and lone runs. */
@@ -33,19 +34,25 @@ final class Scheduler implements Runnable {
   }
 
   private static final Logger LOG = LoggerFactory.getLogger(Scheduler.class);
-  private static final Request POISON = new Request(null, null, null, 0, null);
+  private static final Object POISON = new Object();
+  private static final Object WAKE = new Object();
+  /** Distinct images encoded ahead of the prefill that needs them. */
+  private static final int VISION_LOOKAHEAD = 2;
 
   private final TorchModule module;
   private final Manifest manifest;
   private final Manifest.Repetition repetition;
   private final int maxBatchSize;
-  private final long maxKvTokens;
+  private final int chunkTokens;
   private final Executor completer;
   private final Function<int[], String> decoder;
-  private final LinkedBlockingQueue<Request> inbox = new LinkedBlockingQueue<>();
+  private final LinkedBlockingQueue<Object> inbox = new LinkedBlockingQueue<>();
   private final ArrayDeque<Request> waiting = new ArrayDeque<>();
   private final NDManager longLived;
+  private final KvCache cache;
   private final DecodeBatch batch;
+  private final VisionWorker vision;
+  private Prefill prefill;
   private volatile LogitsHook hook;
   /** Guards {@link #stopped} together with adds to the inbox, so no request slips in after the final drain. */
   private final Object submitLock = new Object();
@@ -58,18 +65,47 @@ final class Scheduler implements Runnable {
   private volatile int maxBatchSeen;
   private volatile long stepNanos;
   private volatile long stepModelNanos;
+  private volatile long prefillChunks;
+  private volatile long prefillTokens;
+  private volatile long prefillNanos;
+  private volatile long longestStepGapNanos;
+  private long lastStepStart;
 
-  Scheduler(TorchModule module, Manifest manifest, boolean detectRepetition, int maxBatchSize, long maxKvTokens,
-      Executor completer, Function<int[], String> decoder) {
+  /** The request being prefilled into the staging slot. */
+  private static final class Prefill {
+    final Request request;
+    final Sequence sequence;
+    final NDManager manager;
+    NDArray embeds;
+    int done;
+    boolean ready;
+
+    Prefill(Request request, Sequence sequence, NDManager manager) {
+      this.request = request;
+      this.sequence = sequence;
+      this.manager = manager;
+    }
+  }
+
+  Scheduler(TorchModule module, Manifest manifest, boolean detectRepetition, RuntimeConfig config, int slotTokens,
+      Executor completer, Function<int[], String> decoder, String threadSuffix) {
     this.module = module;
     this.manifest = manifest;
     this.repetition = detectRepetition ? manifest.generation().repetition() : null;
-    this.maxBatchSize = maxBatchSize;
-    this.maxKvTokens = maxKvTokens;
+    this.maxBatchSize = config.maxBatchSize();
+    this.chunkTokens = config.prefillChunkTokens();
     this.completer = completer;
     this.decoder = decoder;
     this.longLived = module.newManager();
-    this.batch = new DecodeBatch(longLived.newSubManager());
+    try {
+      this.cache = KvCache.allocate(longLived, manifest.llm(), manifest.dtype(), maxBatchSize + 1, slotTokens);
+    } catch (RuntimeException e) {
+      longLived.close();
+      throw e;
+    }
+    this.batch = new DecodeBatch(module, cache, longLived.newSubManager());
+    this.vision = new VisionWorker(module, longLived.newSubManager(), () -> inbox.add(WAKE),
+        "scriptorium-ocr-vision-" + threadSuffix);
   }
 
   void setHook(LogitsHook hook) {
@@ -96,8 +132,14 @@ final class Scheduler implements Runnable {
   }
 
   RuntimeStats stats() {
-    return new RuntimeStats(running, waitingCount + inbox.size(), steps, generatedTokens, maxBatchSeen, stepNanos,
-        stepModelNanos);
+    return new RuntimeStats(running, waitingCount + (int) inbox.stream().filter(o -> o instanceof Request).count(),
+        steps, generatedTokens, maxBatchSeen, stepNanos, stepModelNanos, prefillChunks, prefillTokens, prefillNanos,
+        longestStepGapNanos, cache.slotTokens(), cache.bytes());
+  }
+
+  /** Benchmarks: forget the longest gap seen so far (warm-up steps). */
+  void resetLongestStepGap() {
+    longestStepGapNanos = 0;
   }
 
   @Override
@@ -118,127 +160,200 @@ final class Scheduler implements Runnable {
           ? new IllegalStateException("OcrRuntime was closed before this request finished")
           : new IllegalStateException("OCR scheduler died: " + fatal, fatal);
       failEverything(reason);
+      vision.close();
       batch.close();
+      cache.close();
       longLived.close();
     }
   }
 
   private void loop() throws InterruptedException {
     while (true) {
-      if (batch.isEmpty() && waiting.isEmpty()) {
-        Request first = inbox.take();
-        if (first == POISON) {
+      if (batch.isEmpty() && prefill == null && !startPrefill()) {
+        if (!accept(inbox.take())) {
           return;
         }
-        waiting.add(first);
       }
-      for (Request r = inbox.poll(); r != null; r = inbox.poll()) {
-        if (r == POISON) {
+      for (Object o = inbox.poll(); o != null; o = inbox.poll()) {
+        if (!accept(o)) {
           return;
         }
-        waiting.add(r);
       }
-      admit();
+      encodeAhead();
+      if (prefill == null) {
+        startPrefill();
+      }
       if (!batch.isEmpty()) {
         step();
       }
+      if (prefill != null && !prefill.ready) {
+        prefillChunk();
+      }
+      join();
       publish();
     }
   }
 
-  private void admit() {
-    while (!waiting.isEmpty() && batch.size() < maxBatchSize) {
-      Request next = waiting.peekFirst();
-      long padded = Math.max(batch.length(), next.layout().length());
-      if (!batch.isEmpty() && (batch.size() + 1L) * padded > maxKvTokens) {
+  /** False on the poison pill. */
+  private boolean accept(Object o) {
+    if (o == POISON) {
+      return false;
+    }
+    if (o instanceof Request r) {
+      waiting.add(r);
+    }
+    return true;
+  }
+
+  /** Sends the images of the next few waiting requests to the vision thread. */
+  private void encodeAhead() {
+    int ahead = 0;
+    for (Request r : waiting) {
+      ImageJob job = r.image();
+      if (job.state() == ImageJob.State.NEW) {
+        vision.submit(job, r.layout().imageTokens());
+      }
+      if (job.state() != ImageJob.State.DONE && ++ahead >= VISION_LOOKAHEAD) {
         return;
+      }
+    }
+  }
+
+  /** Takes the first waiting request whose image is encoded and builds its prompt embeddings; false if none. */
+  private boolean startPrefill() {
+    while (!waiting.isEmpty()) {
+      Request head = waiting.peekFirst();
+      if (head.future().isDone()) { // cancelled by the caller while waiting
+        waiting.pollFirst();
+        head.image().release();
+        continue;
+      }
+      ImageJob job = head.image();
+      if (job.state() != ImageJob.State.DONE) {
+        encodeAhead();
+        return false;
       }
       waiting.pollFirst();
       publish();
-      if (next.future().isDone()) {
-        next.image().release(); // cancelled by the caller while waiting
-      } else {
-        prefill(next);
+      if (job.failure != null) {
+        job.release();
+        fail(head, job.failure);
+        continue;
       }
+      Prefill p = new Prefill(head, new Sequence(head, manifest.generation().stopIds(), repetition),
+          module.newManager());
+      long start = System.nanoTime();
+      try {
+        p.embeds = module.prefillEmbeds(p.manager, head.layout().ids(), job.embeds());
+      } catch (RuntimeException | Error e) {
+        p.manager.close();
+        fail(head, e);
+        continue;
+      } finally {
+        job.release();
+      }
+      p.sequence.prefillNanos = System.nanoTime() - start;
+      prefill = p;
+      return true;
     }
+    return false;
   }
 
-  /** Vision (once per image), then a B=1 forward over the whole prompt; the sequence joins the batch or finishes. */
-  private void prefill(Request request) {
-    Sequence seq = new Sequence(request, manifest.generation().stopIds(), repetition);
-    NDManager step = module.newManager();
-    try {
-      NDArray embeds = imageEmbeds(request);
-      long start = System.nanoTime();
-      NDArray input = module.prefillEmbeds(step, request.layout().ids(), embeds);
-      NDList empty = module.emptyCache(step, 1);
-      long[] mask = new long[seq.promptLength];
-      Arrays.fill(mask, 1L);
-      NDList out = module.decodeStep(step, input, request.layout().positions(), mask, empty.get(0), empty.get(1));
-      int token = (int) out.get(0).argMax(1).toLongArray()[0];
-      deliverLogits(out.get(0), List.of(seq));
-      seq.prefillNanos = System.nanoTime() - start;
-      generatedTokens++;
-      if (seq.accept(token)) {
-        complete(seq);
+  /** The next chunk of the staged prompt; after the last one the first id is known and the sequence may join. */
+  private void prefillChunk() {
+    Prefill p = prefill;
+    Sequence seq = p.sequence;
+    int total = seq.promptLength;
+    int from = p.done;
+    int to = Math.min(total, from + chunkTokens);
+    long start = System.nanoTime();
+    int first;
+    try (NDManager m = module.newManager()) {
+      NDArray part = p.embeds.get(":, {}:{}, :", from, to);
+      part.attach(m);
+      NDList out = module.prefillChunk(m, part, positions(p.request.layout(), from, to),
+          cache.slot(m, cache.stagingSlot(), to));
+      p.done = to;
+      if (to < total) {
+        first = -1;
       } else {
-        joinBatch(seq, out.get(1), out.get(2));
+        first = (int) out.get(0).toLongArray()[0];
+        deliverLogits(out.get(1), List.of(seq));
       }
     } catch (RuntimeException | Error e) {
-      fail(request, e);
-    } finally {
-      request.image().release();
-      step.close();
+      endPrefill();
+      fail(p.request, e);
+      return;
+    }
+    long elapsed = System.nanoTime() - start;
+    seq.prefillNanos += elapsed;
+    prefillChunks++;
+    prefillTokens += to - from;
+    prefillNanos += elapsed;
+    if (first < 0) {
+      return;
+    }
+    generatedTokens++;
+    if (seq.accept(first) || p.request.future().isDone()) {
+      endPrefill();
+      if (!p.request.future().isDone()) {
+        complete(seq);
+      }
+    } else {
+      p.ready = true;
     }
   }
 
-  private void joinBatch(Sequence seq, NDArray k, NDArray v) {
+  /** A fully prefilled sequence takes the next free slot. */
+  private void join() {
+    if (prefill == null || !prefill.ready || batch.size() >= maxBatchSize) {
+      return;
+    }
+    Sequence seq = prefill.sequence;
+    endPrefill();
     try {
-      batch.join(seq, k, v);
+      batch.join(seq);
     } catch (RuntimeException | Error e) {
       failBatch("joining a sequence to the batch", e, seq.request);
+      return;
     }
     maxBatchSeen = Math.max(maxBatchSeen, batch.size());
   }
 
-  private NDArray imageEmbeds(Request request) {
-    ImageJob job = request.image();
-    if (job.failure != null) {
-      throw job.failure;
-    }
-    if (job.embeds == null) {
-      long start = System.nanoTime();
-      try (NDManager m = module.newManager()) {
-        PreparedImage image = job.image;
-        NDArray embeds = module.visionEncode(m, image.pixels(), image.gridH(), image.gridW());
-        long rows = embeds.getShape().get(0);
-        if (rows != request.layout().imageTokens()) {
-          throw new IllegalStateException("vision_encode returned " + rows + " rows for grid " + image.gridH() + "x"
-              + image.gridW() + " but the prompt has " + request.layout().imageTokens() + " image placeholders");
-        }
-        embeds.attach(longLived);
-        job.embeds = embeds;
-      } catch (RuntimeException e) {
-        job.failure = e;
-        throw e;
-      }
-      job.visionNanos = System.nanoTime() - start;
-    }
-    return job.embeds;
+  private void endPrefill() {
+    prefill.manager.close();
+    prefill = null;
   }
 
-  /** One greedy step for every row: embed the last ids, forward with the batch cache, pick, retire finished rows. */
+  /** {@code [1, 4, to - from]}: the layout's positions of prompt tokens from..to-1. */
+  private static long[] positions(PromptLayout layout, int from, int to) {
+    int s = layout.length();
+    int t = to - from;
+    long[] all = layout.positions();
+    long[] out = new long[PromptLayout.AXES * t];
+    for (int a = 0; a < PromptLayout.AXES; a++) {
+      System.arraycopy(all, a * s + from, out, a * t, t);
+    }
+    return out;
+  }
+
+  /** One greedy step for every row: decode on the device, read the ids back, retire finished rows. */
   private void step() {
     long start = System.nanoTime();
-    long modelBefore = module.modelNanos();
-    List<Sequence> rows = batch.rows();
+    if (lastStepStart != 0) {
+      longestStepGapNanos = Math.max(longestStepGapNanos, start - lastStepStart);
+    }
+    lastStepStart = start;
+    List<Sequence> rows = new ArrayList<>(batch.rows());
     Set<Sequence> finished = Collections.newSetFromMap(new IdentityHashMap<>());
-    try (NDManager step = module.newManager()) {
-      NDArray embeds = module.embedTokens(step, batch.lastTokens());
-      NDList out = module.decodeStep(step, embeds, batch.nextPositions(), batch.attentionMask(1), batch.k(), batch.v());
-      batch.advance(out.get(1), out.get(2), step);
-      long[] next = out.get(0).argMax(1).toLongArray();
-      deliverLogits(out.get(0), rows);
+    long model;
+    try (NDManager m = module.newManager()) {
+      long modelStart = System.nanoTime();
+      NDList out = batch.decode(m);
+      long[] next = out.get(0).toLongArray(); // the step's one device-to-host read
+      model = System.nanoTime() - modelStart;
+      batch.advance(out);
+      deliverLogits(out.get(1), rows);
       for (int r = 0; r < rows.size(); r++) {
         Sequence row = rows.get(r);
         if (row.accept((int) next[r]) || row.request.future().isDone()) {
@@ -256,7 +371,7 @@ final class Scheduler implements Runnable {
     steps++;
     generatedTokens += rows.size();
     stepNanos += elapsed;
-    stepModelNanos += module.modelNanos() - modelBefore;
+    stepModelNanos += model;
     for (Sequence row : finished) {
       if (!row.request.future().isDone()) {
         complete(row);
@@ -266,6 +381,9 @@ final class Scheduler implements Runnable {
       batch.leave(finished);
     } catch (RuntimeException | Error e) {
       failBatch("removing finished rows from the batch", e, null);
+    }
+    if (batch.isEmpty()) {
+      lastStepStart = 0;
     }
   }
 
@@ -302,7 +420,7 @@ final class Scheduler implements Runnable {
     completer.execute(() -> r.future().completeExceptionally(cause));
   }
 
-  /** A batch-wide failure: every running and waiting request fails with the cause; the batch is reset. */
+  /** A batch-wide failure: every running, staged and waiting request fails with the cause; the batch is reset. */
   private void failBatch(String what, Throwable cause, Request extra) {
     LOG.error("OCR batch failed during {}; failing {} running and {} waiting requests", what, batch.size(),
         waiting.size(), cause);
@@ -317,16 +435,17 @@ final class Scheduler implements Runnable {
     for (Sequence s : batch.rows()) {
       fail(s.request, reason);
     }
-    try {
-      batch.clear();
-    } catch (RuntimeException e) {
-      reason.addSuppressed(e);
+    batch.clear();
+    lastStepStart = 0;
+    if (prefill != null) {
+      fail(prefill.request, reason);
+      endPrefill();
     }
-    List<Request> pending = new ArrayList<>(waiting);
+    List<Object> pending = new ArrayList<>(waiting);
     waiting.clear();
     inbox.drainTo(pending);
-    for (Request r : pending) {
-      if (r != POISON) {
+    for (Object o : pending) {
+      if (o instanceof Request r) {
         r.image().release();
         fail(r, reason);
       }
@@ -336,6 +455,6 @@ final class Scheduler implements Runnable {
 
   private void publish() {
     running = batch.size();
-    waitingCount = waiting.size();
+    waitingCount = waiting.size() + (prefill == null ? 0 : 1);
   }
 }

@@ -10,8 +10,6 @@ final class Sequence {
   private final RepetitionDetector detector;
   private int[] output = new int[32];
   private int count;
-  /** Left padding of this row in the batch cache. */
-  int pad;
   long prefillNanos;
   long decodeNanos;
   FinishReason finish;
@@ -49,8 +47,11 @@ final class Sequence {
     return output[count - 1];
   }
 
-  /** Position of the id fed next: generated token n sits at S + n on all four axes. */
-  long nextPosition() {
+  /**
+   * Position of the id fed next: generated token n sits at S + n on all four axes. It is also the number of tokens
+   * in this sequence's KV slot, and the column the id's keys are written to.
+   */
+  int nextPosition() {
     return promptLength + count - 1;
   }
 

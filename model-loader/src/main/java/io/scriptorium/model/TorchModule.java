@@ -6,7 +6,6 @@ import ai.djl.Model;
 import ai.djl.ndarray.NDArray;
 import ai.djl.ndarray.NDList;
 import ai.djl.ndarray.NDManager;
-import ai.djl.ndarray.types.DataType;
 import ai.djl.ndarray.types.Shape;
 import ai.djl.nn.Block;
 import ai.djl.training.ParameterStore;
@@ -14,16 +13,16 @@ import java.io.IOException;
 import java.util.Map;
 
 /**
- * The bundle's scripted module and its five methods (BUNDLE_FORMAT.md "model.pt methods"). A method is selected by a
+ * The bundle's scripted module and its methods (BUNDLE_FORMAT.md "model.pt methods"). A method is selected by a
  * marker array named {@code module_method:<name>} placed FIRST in the input list: DJL attaches the outputs to the
- * first input's manager, so every output lands in the caller's per-step manager. Not thread-safe: the scheduler thread
- * is its only user. Time spent inside TorchScript calls is accumulated for overhead figures.
+ * first input's manager, so every output lands in the caller's manager. The scheduler thread calls the decoding
+ * methods and the vision thread calls {@link #visionEncode}; the module's weights are only read, which libtorch
+ * allows from several threads.
  */
 final class TorchModule implements AutoCloseable {
   private final Model model;
   private final Block block;
   private final ParameterStore parameters;
-  private long modelNanos;
 
   private TorchModule(Model model) {
     this.model = model;
@@ -44,51 +43,42 @@ final class TorchModule implements AutoCloseable {
     }
   }
 
-  /** A manager for one step's temporaries, on the model's device. */
+  /** A manager for temporaries, on the model's device. */
   NDManager newManager() {
     return model.getNDManager().newSubManager();
   }
 
-  long modelNanos() {
-    return modelNanos;
-  }
-
-  /** image_embeds {@code [(gh/2)*(gw/2+1)+2, H]}. */
+  /** image_embeds {@code [(gh/2)*(gw/2+1)+2, H]}; the grid travels as the pixel array's shape. */
   NDArray visionEncode(NDManager m, float[] pixels, int gridH, int gridW) {
-    int patches = gridH * gridW;
-    NDArray px = m.create(pixels, new Shape(patches, pixels.length / patches));
-    NDArray grid = m.create(new long[] {gridH, gridW});
-    return call(m, "vision_encode", px, grid).get(0);
+    NDArray px = m.create(pixels, new Shape(gridH, gridW, pixels.length / ((long) gridH * gridW)));
+    return call(m, "vision_encode", px).get(0);
   }
 
-  /** Token embeddings of {@code ids [1, T]} with the image_token rows replaced by {@code imageEmbeds}. */
+  /** Token embeddings {@code [1, S, H]} of {@code ids} with the image_token rows replaced by {@code imageEmbeds}. */
   NDArray prefillEmbeds(NDManager m, long[] ids, NDArray imageEmbeds) {
     return call(m, "prefill_embeds", m.create(ids, new Shape(1, ids.length)), imageEmbeds).get(0);
   }
 
-  /** {@code [B, 1, H]} embeddings of one id per row. */
-  NDArray embedTokens(NDManager m, long[] ids) {
-    return call(m, "embed_tokens", m.create(ids, new Shape(ids.length, 1))).get(0);
-  }
-
-  /** (k, v), each {@code [L, B, KVH, 0, D]} in the bundle dtype. */
-  NDList emptyCache(NDManager m, int batch) {
-    return call(m, "empty_cache", m.zeros(new Shape(batch), DataType.INT64));
-  }
-
   /**
-   * One forward over {@code T} new positions. Returns (logits [B, V] of the last position, new_k, new_v).
+   * One prompt chunk of {@code T} positions into a slot view whose last {@code T} columns it fills.
    *
-   * @param positions {@code [B, 4, T]} flattened
-   * @param mask {@code [B, S + T]} flattened, 1 = real key, 0 = left padding
+   * @param positions {@code [1, 4, T]} flattened
+   * @return (next id [1], logits [1, V]) of the chunk's last position
    */
-  NDList decodeStep(NDManager m, NDArray embeds, long[] positions, long[] mask, NDArray pastK, NDArray pastV) {
-    Shape shape = embeds.getShape();
-    int b = (int) shape.get(0);
-    int t = (int) shape.get(1);
-    NDArray pos = m.create(positions, new Shape(b, PromptLayout.AXES, t));
-    NDArray att = m.create(mask, new Shape(b, mask.length / b));
-    return call(m, "decode_step", embeds, pos, att, pastK, pastV);
+  NDList prefillChunk(NDManager m, NDArray embeds, long[] positions, NDArray[] slot) {
+    int t = (int) embeds.getShape().get(1);
+    NDArray pos = m.create(positions, new Shape(1, PromptLayout.AXES, t));
+    return call(m, "prefill_chunk", embeds, pos, slot[0], slot[1]);
+  }
+
+  /** One greedy step of the running rows: (next ids [B], logits [B, V], lengths + 1), all on the device. */
+  NDList decode(NDManager m, NDArray tokens, NDArray lengths, NDArray[] rows) {
+    return call(m, "decode", tokens, lengths, rows[0], rows[1]);
+  }
+
+  /** Copies one slot view into another of the same shape. */
+  void copyKv(NDManager m, NDArray[] target, NDArray[] source) {
+    call(m, "copy_kv", target[0], target[1], source[0], source[1]);
   }
 
   private NDList call(NDManager m, String method, NDArray... inputs) {
@@ -99,12 +89,7 @@ final class TorchModule implements AutoCloseable {
     for (NDArray input : inputs) {
       list.add(input);
     }
-    long start = System.nanoTime();
-    try {
-      return block.forward(parameters, list, false);
-    } finally {
-      modelNanos += System.nanoTime() - start;
-    }
+    return block.forward(parameters, list, false);
   }
 
   @Override

@@ -40,10 +40,10 @@ class ModelBundleTest {
   @Test
   void unknownFormatVersionIsRefused() throws Exception {
     Path dir = TestBundles.copyOfTiny(tmp.resolve("bundle"));
-    rewriteManifest(dir, "\"format_version\": 1", "\"format_version\": 2");
+    rewriteManifest(dir, "\"format_version\": 2", "\"format_version\": 3");
     assertThatThrownBy(() -> ModelBundle.open(dir.toString()))
         .isInstanceOf(BundleException.class)
-        .hasMessageContaining("format_version 2 but this runtime reads only format_version 1");
+        .hasMessageContaining("format_version 3 but this runtime reads only format_version 2");
   }
 
   @Test
