@@ -26,10 +26,18 @@ record Manifest(
   static final int SUPPORTED_FORMAT_VERSION = 2;
 
   /** The language model's dimensions: what the KV cache is sized from. */
-  record Llm(int hiddenSize, int numLayers, int numKvHeads, int headDim, int vocabSize, int maxPositions) {
+  record Llm(int hiddenSize, int numLayers, int numHeads, int numKvHeads, int headDim, int intermediateSize,
+      int vocabSize, int maxPositions) {
     /** Bytes of one cached token (keys and values of every layer) at {@code bytesPerValue}. */
     long kvBytesPerToken(int bytesPerValue) {
       return 2L * numLayers * numKvHeads * headDim * bytesPerValue;
+    }
+
+    /** Parameters a decode step reads: every layer, the final norm and the tied embedding as the output head. */
+    long decodeParameters() {
+      long attention = (long) hiddenSize * headDim * (2L * numHeads + 2L * numKvHeads) + 2L * headDim;
+      long mlp = 3L * hiddenSize * intermediateSize;
+      return numLayers * (attention + mlp + 2L * hiddenSize) + hiddenSize + (long) vocabSize * hiddenSize;
     }
   }
 
@@ -86,8 +94,9 @@ record Manifest(
     }
     JsonObject llm = object(object(root, "architecture"), "llm");
     int maxPositions = llm.has("max_position_embeddings") ? integer(llm, "max_position_embeddings") : Integer.MAX_VALUE;
-    Llm dims = new Llm(integer(llm, "hidden_size"), integer(llm, "num_layers"), integer(llm, "num_kv_heads"),
-        integer(llm, "head_dim"), integer(llm, "vocab_size"), maxPositions);
+    Llm dims = new Llm(integer(llm, "hidden_size"), integer(llm, "num_layers"), integer(llm, "num_heads"),
+        integer(llm, "num_kv_heads"), integer(llm, "head_dim"), integer(llm, "intermediate_size"),
+        integer(llm, "vocab_size"), maxPositions);
     return new Manifest(
         version,
         string(root, "model_id"),

@@ -41,9 +41,16 @@ public final class ScriptoriumConf {
   public static final String MAX_BATCH_SIZE = PREFIX + "batch.maxSize";
   public static final int MAX_BATCH_SIZE_DEFAULT = 8;
 
-  /** Bound on batch size times cache length, the KV-cache memory of one executor. */
+  /**
+   * KV-cache tokens of one executor over all batch slots, allocated once at start: each slot holds
+   * {@code maxKvTokens / maxSize} tokens, the most one page's prompt and output can take.
+   */
   public static final String MAX_KV_TOKENS = PREFIX + "batch.maxKvTokens";
   public static final int MAX_KV_TOKENS_DEFAULT = 65536;
+
+  /** Prompt tokens prefilled between two decode steps: the longest a joining page stalls the running ones. */
+  public static final String PREFILL_CHUNK_TOKENS = PREFIX + "batch.prefillChunkTokens";
+  public static final int PREFILL_CHUNK_TOKENS_DEFAULT = 512;
 
   /** Intra-op threads per model runtime; 1 avoids the OpenMP oversubscription trap (stack-djl.md §8). */
   public static final String INTRA_OP_THREADS = PREFIX + "runtime.intraOpThreads";
@@ -96,6 +103,7 @@ public final class ScriptoriumConf {
         Map.entry(PROMPT_LANGUAGE, PROMPT_LANGUAGE_DEFAULT),
         Map.entry(MAX_BATCH_SIZE, String.valueOf(MAX_BATCH_SIZE_DEFAULT)),
         Map.entry(MAX_KV_TOKENS, String.valueOf(MAX_KV_TOKENS_DEFAULT)),
+        Map.entry(PREFILL_CHUNK_TOKENS, String.valueOf(PREFILL_CHUNK_TOKENS_DEFAULT)),
         Map.entry(INTRA_OP_THREADS, String.valueOf(INTRA_OP_THREADS_DEFAULT)),
         Map.entry(PAGES_IN_FLIGHT, String.valueOf(PAGES_IN_FLIGHT_DEFAULT)),
         Map.entry(PAGES_PER_PARTITION, String.valueOf(PAGES_PER_PARTITION_DEFAULT)),
@@ -116,6 +124,7 @@ public final class ScriptoriumConf {
         .withDevice(string(DEVICE, DEVICE_DEFAULT))
         .withMaxBatchSize(positiveInt(MAX_BATCH_SIZE, MAX_BATCH_SIZE_DEFAULT))
         .withMaxKvTokens(positiveInt(MAX_KV_TOKENS, MAX_KV_TOKENS_DEFAULT))
+        .withPrefillChunkTokens(positiveInt(PREFILL_CHUNK_TOKENS, PREFILL_CHUNK_TOKENS_DEFAULT))
         .withIntraOpThreads(positiveInt(INTRA_OP_THREADS, INTRA_OP_THREADS_DEFAULT))
         .withPromptLanguage(language.isEmpty() ? null : language);
   }

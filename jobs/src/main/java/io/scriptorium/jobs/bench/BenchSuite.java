@@ -1,5 +1,6 @@
 package io.scriptorium.jobs.bench;
 
+import io.scriptorium.model.bench.RuntimeBenchmark;
 import java.io.IOException;
 import java.io.PrintStream;
 import java.net.URISyntaxException;
@@ -46,6 +47,10 @@ public final class BenchSuite {
         + (options.quick() ? "; --quick: small sizes, figures indicative only" : ""));
     figures.add("host_load_avg_1m_start", Host.load(), "load", "1-minute load average at the start; wall-clock figures"
         + " compare only at similar load");
+    if (groups.contains("runtime") && !options.quick() && !options.skipRealShape()
+        && !RuntimeBenchmark.exporterAvailable()) {
+      log.println(RuntimeBenchmark.EXPORTER_MISSING);
+    }
     try {
       for (String group : GROUPS) {
         if (!groups.contains(group)) {

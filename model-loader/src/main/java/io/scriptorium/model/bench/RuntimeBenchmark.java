@@ -10,6 +10,7 @@ import io.scriptorium.model.OcrRuntime;
 import io.scriptorium.model.PreparedImage;
 import io.scriptorium.model.Prompt;
 import io.scriptorium.model.RuntimeConfig;
+import io.scriptorium.model.RuntimeProbe;
 import io.scriptorium.model.RuntimeStats;
 import io.scriptorium.model.Task;
 import io.scriptorium.model.TaskSpec;
@@ -26,6 +27,7 @@ import java.util.ArrayList;
 import java.util.Collections;
 import java.util.Comparator;
 import java.util.List;
+import java.util.Locale;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.TimeUnit;
 
@@ -54,6 +56,7 @@ public final class RuntimeBenchmark {
 
   private final List<JsonObject> figures = new ArrayList<>();
   private final Path work;
+  private double bandwidth;
 
   private RuntimeBenchmark(Path work) {
     this.work = work;
@@ -75,8 +78,15 @@ public final class RuntimeBenchmark {
       }
     }
     RuntimeBenchmark bench = new RuntimeBenchmark(Files.createTempDirectory("scriptorium-bench"));
+    if (!skipReal && realBundle == null && !exporterAvailable()) {
+      System.out.println(EXPORTER_MISSING);
+    }
     bench.add("host_load_avg_1m_start", loadAverage(), "load", "/proc/loadavg at start; wall-clock figures are only"
         + " comparable between runs at similar load (cores: " + Runtime.getRuntime().availableProcessors() + ")");
+    bench.bandwidth = RuntimeProbe.memoryBandwidthGbPerS(1L << 30, 5);
+    bench.add("memory_bandwidth_gb_s", bench.bandwidth, "GB/s", "copy of a 1 GiB float32 tensor through this JVM's"
+        + " libtorch (bytes read + written), best of 5, with the runtime's intra-op threads (1): the limit a decode"
+        + " step running on that thread can reach");
     bench.tiny();
     if (skipReal) {
       bench.skipped("real-shape figures skipped (--skip-real)");
@@ -102,7 +112,7 @@ public final class RuntimeBenchmark {
   }
 
   private void tiny() throws Exception {
-    Path dir = benchBundle(copyBuiltin(work.resolve("tiny-src")), work.resolve("tiny"));
+    Path dir = benchBundle(copyBuiltin(work.resolve("tiny-src")), work.resolve("tiny"), null);
     StepCost cost = stepCost(dir, 1, 1024);
     add("decode_model_us_per_step_tiny", cost.modelUs, "us", "tiny twin, B=1, inside TorchScript calls, mean of "
         + cost.steps + " steps");
@@ -131,7 +141,7 @@ public final class RuntimeBenchmark {
       skipped("real-shape bundle unavailable: " + e.getMessage());
       return;
     }
-    Path dir = benchBundle(source, work.resolve("real"));
+    Path dir = benchBundle(source, work.resolve("real"), SHORT_PROMPT_PIXELS);
     StepCost one = stepCost(dir, 1, 24);
     add("decode_model_us_per_step_real_shape", one.modelUs, "us",
         "real decoder shape (24 layers, hidden 1024, GQA 16/8, vocab 120818), random weights, fp32, B=1");
@@ -151,6 +161,93 @@ public final class RuntimeBenchmark {
       if (b == 8) {
         add("batch8_speedup_real_shape", c.tokensPerSecond / base, "x", "tokens/s at batch 8 over batch 1");
       }
+    }
+    decodeAtContext(source);
+    joinStall(benchBundle(source, work.resolve("real-pages"), null));
+    vision();
+  }
+
+  /** Decode cost of 8 rows at context 4,000 and 512 against the bytes a step must read and the bandwidth. */
+  private void decodeAtContext(Path bundle) {
+    RuntimeProbe.DecodeCost at4k = RuntimeProbe.decodeCost(bundle, 8, 4000, 5);
+    RuntimeProbe.DecodeCost at512 = RuntimeProbe.decodeCost(bundle, 8, 512, 5);
+    String synthetic = "; the cache holds zeros instead of prefilled pages (a step's cost does not depend on the values"
+        + " and a 4k-token prefill at real shape takes minutes on a CPU)";
+    double seconds = at4k.stepMs() / 1e3;
+    add("decode_step_ms_ctx4k_batch8_real_shape", at4k.stepMs(), "ms", String.format(Locale.ROOT,
+        "real decoder shape, fp32, 8 rows each holding %d tokens, mean of %d steps; reads %.2f GB per step (weights"
+            + " %.2f GB + K/V %.2f GB)%s", at4k.context(), at4k.steps(), at4k.bytesPerStep() / 1e9,
+        at4k.weightBytes() / 1e9, at4k.kvBytes() / 1e9, synthetic));
+    add("decode_bandwidth_efficiency_real_shape", at4k.bytesPerStep() / (bandwidth * 1e9) / seconds, "fraction",
+        String.format(Locale.ROOT, "(weights + every row's K/V read per step) / memory_bandwidth_gb_s / step time at"
+            + " batch 8, context 4,000: %.2f GB / %.1f GB/s / %.1f ms; 1.0 = the copy bandwidth", at4k.bytesPerStep()
+            / 1e9, bandwidth, at4k.stepMs()));
+    add("decode_step_ctx4k_vs_ctx512_real_shape", at4k.stepMs() / at512.stepMs(), "x", String.format(Locale.ROOT,
+        "step time at context 4,000 over context 512 (%.1f ms), batch 8; the byte count predicts %.2fx",
+        at512.stepMs(), at4k.bytesPerStep() / (double) at512.bytesPerStep()));
+  }
+
+  /**
+   * Four sequences decode while a page of ~4,160 prompt tokens (2048x2048) joins: the longest time between two of
+   * their decode steps, and that time over one prefill chunk plus one decode step measured in the same window.
+   */
+  private void joinStall(Path bundle) throws Exception {
+    int runners = 4;
+    RuntimeConfig config = RuntimeConfig.defaults().withBundle(bundle.toString()).withMaxBatchSize(runners + 1)
+        .withMaxKvTokens((runners + 1) * 4_400).withMaxNewTokens(Task.TEXT, 3_000)
+        .withMaxNewTokens(Task.SUBTITLES, 1);
+    try (OcrRuntime runtime = OcrRuntime.open(config)) {
+      PreparedImage small = runtime.prepare(page(512, 512));
+      PreparedImage big = runtime.prepare(page(2048, 2048));
+      List<CompletableFuture<OcrResult>> running =
+          runtime.submitAll(small, Collections.nCopies(runners, runtime.prompt(TaskSpec.of(Task.TEXT))));
+      long deadline = System.nanoTime() + TimeUnit.MINUTES.toNanos(20);
+      while ((runtime.stats().running() < runners || runtime.stats().queued() > 0) && System.nanoTime() < deadline) {
+        Thread.sleep(10);
+      }
+      long warm = runtime.stats().steps() + 3;
+      while (runtime.stats().steps() < warm && System.nanoTime() < deadline) {
+        Thread.sleep(10);
+      }
+      RuntimeProbe.resetLongestStepGap(runtime);
+      RuntimeStats before = runtime.stats();
+      OcrResult joined = runtime.submit(big, runtime.prompt(TaskSpec.of(Task.SUBTITLES))).get(30, TimeUnit.MINUTES);
+      RuntimeStats after = runtime.stats();
+      running.forEach(f -> f.cancel(false));
+      double chunkMs = (after.prefillNanos() - before.prefillNanos()) / 1e6
+          / (after.prefillChunks() - before.prefillChunks());
+      double stepMs = (after.decodeStepNanos() - before.decodeStepNanos()) / 1e6 / (after.steps() - before.steps());
+      double gapMs = after.longestStepGapNanos() / 1e6;
+      String note = String.format(Locale.ROOT, "real decoder shape, fp32, %d rows decoding while a %d-token prompt"
+          + " joins in %d chunks of %d tokens (mean chunk %.0f ms, mean decode step %.0f ms, %d steps meanwhile)",
+          runners, joined.promptTokens(), after.prefillChunks() - before.prefillChunks(),
+          RuntimeConfig.DEFAULT_PREFILL_CHUNK_TOKENS, chunkMs, stepMs, after.steps() - before.steps());
+      add("join_stall_ms_real_shape", gapMs, "ms", "longest time between the starts of two decode steps; " + note);
+      add("join_stall_vs_chunk_ratio_real_shape", gapMs / (chunkMs + stepMs), "x",
+          "join_stall_ms / (one prefill chunk + one decode step); 1.0 = the page delays the batch by one chunk; "
+              + note);
+    }
+  }
+
+  /** Native memory and time of the real-width vision tower (one exported layer) at 1 and 4 megapixels. */
+  private void vision() throws Exception {
+    Path bundle;
+    try {
+      bundle = export(work.resolve("vision-src"), "--random-real", "--vision-layers", "1", "--llm-layers", "1");
+    } catch (IOException | RuntimeException e) {
+      skipped("real-width vision bundle unavailable: " + e.getMessage());
+      return;
+    }
+    for (int[] size : new int[][] {{1024, 1}, {2048, 4}}) {
+      RuntimeProbe.VisionCost cost = RuntimeProbe.visionCost(bundle, 512, size[0]);
+      String note = String.format(Locale.ROOT, "real-width ViT (1152 hidden, 16 heads, MLP 4304, random weights)"
+          + " with %d of its 27 layers exported (activations do not add up over layers, so the peak is the full"
+          + " tower's); %dx%d page = %dx%d patches, %d image tokens; %.0f ms for %d layer(s), about %.0f s for 27%s",
+          cost.visionLayers(), size[0], size[0], cost.gridH(), cost.gridW(), cost.imageTokens(), cost.ms(),
+          cost.visionLayers(), cost.ms() * 27 / cost.visionLayers() / 1e3,
+          cost.peakMeasured() ? "; native peak = VmHWM (reset through /proc/self/clear_refs) - VmRSS before"
+              : "; VmHWM could not be reset, so the figure is the process peak so far");
+      add("vision_peak_mb_" + size[1] + "mp_real_shape", cost.peakMb(), "MB", note);
     }
   }
 
@@ -238,8 +335,14 @@ public final class RuntimeBenchmark {
     return image;
   }
 
-  /** Copy whose manifest never stops early: no stop ids, repetition threshold out of reach. */
-  private static Path benchBundle(Path source, Path target) throws IOException {
+  /** The tiny twin's pixel bounds: short prompts (74..402 image tokens) for the decode-loop figures. */
+  private static final long[] SHORT_PROMPT_PIXELS = {256 * 256, 640 * 640};
+
+  /**
+   * Copy whose manifest never stops early: no stop ids, repetition threshold out of reach; {@code pixels} (min, max)
+   * replaces the preprocessing bounds when given.
+   */
+  private static Path benchBundle(Path source, Path target, long[] pixels) throws IOException {
     Files.createDirectories(target);
     for (String name : List.of("model.pt", "tokenizer.json")) {
       Files.createSymbolicLink(target.resolve(name), source.toAbsolutePath().resolve(name));
@@ -248,6 +351,10 @@ public final class RuntimeBenchmark {
     JsonObject generation = manifest.getAsJsonObject("generation");
     generation.add("stop_ids", new JsonArray());
     generation.getAsJsonObject("repetition").addProperty("min_repeats", 1_000_000);
+    if (pixels != null) {
+      manifest.getAsJsonObject("preprocessing").addProperty("min_pixels", pixels[0]);
+      manifest.getAsJsonObject("preprocessing").addProperty("max_pixels", pixels[1]);
+    }
     Files.writeString(target.resolve("manifest.json"), manifest.toString(), StandardCharsets.UTF_8);
     return target;
   }
@@ -266,13 +373,36 @@ public final class RuntimeBenchmark {
   }
 
   private static Path exportRealShape(Path out) throws IOException, InterruptedException {
-    Path script = locateExporter();
-    Process p = new ProcessBuilder("/usr/bin/python3", script.toString(), "export", "--random-real-decoder", "--out",
-        out.toString()).inheritIO().start();
+    return export(out, "--random-real-decoder");
+  }
+
+  /** Runs {@code hunyuan_ocr.py export <kind...> --out out} with Debian's python. */
+  private static Path export(Path out, String... kind) throws IOException, InterruptedException {
+    List<String> command = new ArrayList<>(List.of("/usr/bin/python3", locateExporter().toString(), "export"));
+    command.addAll(List.of(kind));
+    command.addAll(List.of("--out", out.toString()));
+    Process p = new ProcessBuilder(command).inheritIO().start();
     if (!p.waitFor(30, TimeUnit.MINUTES) || p.exitValue() != 0) {
       throw new IOException("exporter exited with " + (p.isAlive() ? "timeout" : p.exitValue()));
     }
     return out;
+  }
+
+  /** Said at the start of a bench whose real-shape figures cannot run. */
+  public static final String EXPORTER_MISSING = "real-shape runtime figures need Debian's torch for the exporter"
+      + " (/usr/bin/python3 -c 'import torch' failed) and will be skipped; to enable them: apt-get install -y"
+      + " python3-torch python3-pil python3-numpy";
+
+  /** Whether /usr/bin/python3 can run the exporter (torch, Pillow, numpy). */
+  public static boolean exporterAvailable() {
+    try {
+      Process p = new ProcessBuilder("/usr/bin/python3", "-c", "import torch, PIL, numpy").redirectErrorStream(true)
+          .start();
+      p.getInputStream().readAllBytes();
+      return p.waitFor(2, TimeUnit.MINUTES) && p.exitValue() == 0;
+    } catch (IOException | InterruptedException e) {
+      return false;
+    }
   }
 
   private static Path locateExporter() throws IOException {

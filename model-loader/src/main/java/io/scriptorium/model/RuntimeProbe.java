@@ -1,0 +1,162 @@
+package io.scriptorium.model;
+
+import ai.djl.Device;
+import ai.djl.ndarray.NDArray;
+import ai.djl.ndarray.NDList;
+import ai.djl.ndarray.NDManager;
+import ai.djl.ndarray.types.DataType;
+import ai.djl.ndarray.types.Shape;
+import java.awt.image.BufferedImage;
+import java.io.IOException;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.nio.file.Paths;
+
+/**
+ * Measurements of the runtime's parts for {@code bench.RuntimeBenchmark}, driving the module exactly as the scheduler
+ * does. Not for pipelines: every call loads its own copy of the bundle.
+ */
+public final class RuntimeProbe {
+  private RuntimeProbe() {}
+
+  /** Decode-step cost at a fixed batch and context: step time and the bytes a step must read. */
+  public record DecodeCost(int batch, int context, int steps, double stepMs, long weightBytes, long kvBytes) {
+    public long bytesPerStep() {
+      return weightBytes + kvBytes;
+    }
+  }
+
+  /** One page through the vision tower: wall time and native memory above what was resident before. */
+  public record VisionCost(int gridH, int gridW, int imageTokens, double ms, double peakMb, boolean peakMeasured,
+      int visionLayers) {}
+
+  /**
+   * Memory bandwidth through this process's libtorch, in GB/s: the best of {@code repeats} copies of a tensor of
+   * {@code bytes}, counting bytes read plus bytes written. Uses the intra-op thread count the runtime uses.
+   */
+  public static double memoryBandwidthGbPerS(long bytes, int repeats) {
+    DjlSettings.apply(RuntimeConfig.DEFAULT_INTRA_OP_THREADS);
+    try (NDManager m = NDManager.newBaseManager(Device.cpu(), "PyTorch")) {
+      NDArray source = m.ones(new Shape(bytes / 4), DataType.FLOAT32);
+      double best = Double.MAX_VALUE;
+      for (int i = 0; i < repeats; i++) {
+        long start = System.nanoTime();
+        NDArray copy = source.duplicate();
+        best = Math.min(best, System.nanoTime() - start);
+        copy.close();
+      }
+      return 2.0 * (bytes / 4) * 4 / best;
+    }
+  }
+
+  /**
+   * {@code steps} decode steps of {@code batch} rows that each hold {@code context} cached tokens, after two warm-up
+   * steps. The cache holds zeros instead of prefilled keys (the cost does not depend on the values); tokens and
+   * lengths stay on the device between steps as in {@link DecodeBatch}.
+   */
+  public static DecodeCost decodeCost(Path bundleDir, int batch, int context, int steps) {
+    DjlSettings.apply(RuntimeConfig.DEFAULT_INTRA_OP_THREADS);
+    ModelBundle bundle = ModelBundle.verify(bundleDir);
+    Manifest.Llm llm = bundle.manifest().llm();
+    int warmUp = 2;
+    try (TorchModule module = TorchModule.load(bundle, Device.cpu());
+        NDManager state = module.newManager()) {
+      int width = context + warmUp + steps + 1;
+      try (KvCache cache = KvCache.allocate(state, llm, bundle.manifest().dtype(), batch, width)) {
+        NDArray tokens = state.create(new long[batch]);
+        long[] start = new long[batch];
+        java.util.Arrays.fill(start, context);
+        NDArray lengths = state.create(start);
+        long elapsed = 0;
+        for (int i = 0; i < warmUp + steps; i++) {
+          long t0 = System.nanoTime();
+          try (NDManager m = module.newManager()) {
+            NDList out = module.decode(m, tokens, lengths, cache.rows(m, batch, context + i + 1));
+            out.get(0).toLongArray();
+            tokens.close();
+            lengths.close();
+            tokens = out.get(0);
+            lengths = out.get(2);
+            tokens.attach(state);
+            lengths.attach(state);
+          }
+          if (i >= warmUp) {
+            elapsed += System.nanoTime() - t0;
+          }
+        }
+        int bytesPerValue = KvCache.dataType(bundle.manifest().dtype()).getNumOfBytes();
+        long kv = (long) batch * (context + warmUp + steps / 2 + 1) * llm.kvBytesPerToken(bytesPerValue);
+        return new DecodeCost(batch, context, steps, elapsed / 1e6 / steps, llm.decodeParameters() * bytesPerValue,
+            kv);
+      }
+    }
+  }
+
+  /**
+   * Encodes a synthetic {@code side x side} page after one warm-up encode of a {@code warmSide} page. The peak is
+   * VmHWM after resetting it through /proc/self/clear_refs (Linux); where that is refused, peakMeasured is false.
+   */
+  public static VisionCost visionCost(Path bundleDir, int warmSide, int side) throws IOException {
+    DjlSettings.apply(RuntimeConfig.DEFAULT_INTRA_OP_THREADS);
+    ModelBundle bundle = ModelBundle.verify(bundleDir);
+    ImagePreprocessor preprocessor =
+        new ImagePreprocessor(bundle.manifest().preprocessing(), RuntimeConfig.DEFAULT_MAX_IMAGE_PIXELS);
+    try (TorchModule module = TorchModule.load(bundle, Device.cpu())) {
+      PreparedImage warm = preprocessor.prepare(page(warmSide));
+      try (NDManager m = module.newManager()) {
+        module.visionEncode(m, warm.pixels(), warm.gridH(), warm.gridW());
+      }
+      PreparedImage image = preprocessor.prepare(page(side));
+      boolean reset = resetPeakRss();
+      long before = status("VmRSS:");
+      long start = System.nanoTime();
+      try (NDManager m = module.newManager()) {
+        module.visionEncode(m, image.pixels(), image.gridH(), image.gridW());
+      }
+      double ms = (System.nanoTime() - start) / 1e6;
+      long peak = status("VmHWM:");
+      int tokens = PromptLayout.imageTokenCount(image.gridH(), image.gridW(), bundle.manifest().preprocessing()
+          .mergeSize());
+      return new VisionCost(image.gridH(), image.gridW(), tokens, ms, (peak - before) / 1024.0, reset,
+          visionLayers(bundleDir));
+    }
+  }
+
+  /** Benchmarks: forget the longest gap between decode steps seen so far (warm-up). */
+  public static void resetLongestStepGap(OcrRuntime runtime) {
+    runtime.resetLongestStepGap();
+  }
+
+  private static int visionLayers(Path bundleDir) throws IOException {
+    return com.google.gson.JsonParser.parseString(Files.readString(bundleDir.resolve("manifest.json")))
+        .getAsJsonObject().getAsJsonObject("architecture").getAsJsonObject("vision").get("num_layers").getAsInt();
+  }
+
+  private static boolean resetPeakRss() {
+    try {
+      Files.writeString(Paths.get("/proc/self/clear_refs"), "5");
+      return true;
+    } catch (IOException | RuntimeException e) {
+      return false;
+    }
+  }
+
+  private static long status(String key) throws IOException {
+    for (String line : Files.readAllLines(Paths.get("/proc/self/status"))) {
+      if (line.startsWith(key)) {
+        return Long.parseLong(line.replaceAll("[^0-9]", ""));
+      }
+    }
+    throw new IOException("no " + key + " in /proc/self/status");
+  }
+
+  private static BufferedImage page(int side) {
+    BufferedImage image = new BufferedImage(side, side, BufferedImage.TYPE_INT_RGB);
+    for (int y = 0; y < side; y++) {
+      for (int x = 0; x < side; x++) {
+        image.setRGB(x, y, ((x * 7) ^ (y * 13)) & 0xffffff);
+      }
+    }
+    return image;
+  }
+}
