@@ -564,6 +564,14 @@ class HunyuanOCR(nn.Module):
         return logits.argmax(-1), logits, lengths + 1
 
     @torch.jit.export
+    def new_kv(self, shape: torch.Tensor) -> Tuple[torch.Tensor, torch.Tensor]:
+        """The caller's KV cache: shape [slots, slot_tokens, 0] (no data, its sizes and device only) -> k and v,
+        each [L, slots, KVH, slot_tokens, D] zeros in the bundle dtype on shape's device."""
+        size = [self.num_layers, shape.size(0), self.kv_heads, shape.size(1), self.head_dim]
+        k = torch.zeros(size, dtype=self._dtype(), device=shape.device)
+        return k, torch.zeros(size, dtype=self._dtype(), device=shape.device)
+
+    @torch.jit.export
     def copy_kv(self, dst_k: torch.Tensor, dst_v: torch.Tensor, src_k: torch.Tensor, src_v: torch.Tensor
                 ) -> torch.Tensor:
         """Copies one slot view into another of the same shape (a sequence moving between slots)."""
@@ -1163,12 +1171,9 @@ class SlotRunner:
     by the last row (copy_kv). Works with the eager module and a torch.jit-loaded one."""
 
     def __init__(self, module, manifest: dict, slots: int, slot_tokens: int, chunk: int = 512, device="cpu"):
-        a = manifest["architecture"]["llm"]
         self.m = module
         self.chunk = chunk
-        shape = [a["num_layers"], slots, a["num_kv_heads"], slot_tokens, a["head_dim"]]
-        self.k = torch.zeros(shape, dtype=DTYPES[manifest["dtype"]], device=device)
-        self.v = torch.zeros(shape, dtype=DTYPES[manifest["dtype"]], device=device)
+        self.k, self.v = module.new_kv(torch.zeros(slots, slot_tokens, 0, device=device))
         self.device = device
 
     def prefill(self, slot: int, emb: torch.Tensor, pos: np.ndarray, chunk: Optional[int] = None):
@@ -1713,7 +1718,7 @@ def batch_vs_alone(model, sm, man: dict, tok, steps: int = 6) -> Tuple[float, bo
 # Device check: every tensor an exported method creates must follow its inputs' device
 # ----------------------------------------------------------------------------------------------------------
 
-EXPORTED_METHODS = ["vision_encode", "prefill_embeds", "prefill_chunk", "decode", "copy_kv"]
+EXPORTED_METHODS = ["vision_encode", "prefill_embeds", "new_kv", "prefill_chunk", "decode", "copy_kv"]
 FACTORY_OPS = {"aten::zeros", "aten::ones", "aten::empty", "aten::full", "aten::arange", "aten::tensor",
                "aten::scalar_tensor", "aten::rand", "aten::randn", "aten::randint", "aten::eye", "aten::linspace"}
 
@@ -1751,7 +1756,6 @@ def device_check(bundle: str) -> dict:
         torch.jit.load(os.path.join(bundle, "model.pt"), map_location="cpu"))}
     sm = torch.jit.load(os.path.join(bundle, "model.pt"), map_location="meta")
     meta = torch.device("meta")
-    dt = DTYPES[man["dtype"]]
     gh, gw = 8, 12
     rows = num_image_tokens(gh, gw)
     outputs = {}
@@ -1761,9 +1765,8 @@ def device_check(bundle: str) -> dict:
         ids = torch.zeros(1, rows + 10, dtype=torch.long, device=meta)
         emb = sm.prefill_embeds(ids, img)
         outputs["prefill_embeds"] = [emb]
-        cache = [a["num_layers"], 3, a["num_kv_heads"], 64, a["head_dim"]]
-        k = torch.zeros(cache, dtype=dt, device=meta)
-        vv = torch.zeros(cache, dtype=dt, device=meta)
+        k, vv = sm.new_kv(torch.zeros(3, 64, 0, device=meta))
+        outputs["new_kv"] = [k, vv]
         outputs["prefill_chunk"] = list(sm.prefill_chunk(emb[:, :16], torch.zeros(1, 4, 16, dtype=torch.long, device=meta),
                                                          k[:, 2:3, :, :40], vv[:, 2:3, :, :40]))
         outputs["decode"] = list(sm.decode(torch.zeros(2, dtype=torch.long, device=meta),

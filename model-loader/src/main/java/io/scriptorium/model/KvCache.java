@@ -3,10 +3,10 @@ package io.scriptorium.model;
 import ai.djl.Device;
 import ai.djl.engine.EngineException;
 import ai.djl.ndarray.NDArray;
+import ai.djl.ndarray.NDList;
 import ai.djl.ndarray.NDManager;
 import ai.djl.ndarray.index.NDIndex;
 import ai.djl.ndarray.types.DataType;
-import ai.djl.ndarray.types.Shape;
 import java.lang.management.ManagementFactory;
 import java.util.Locale;
 
@@ -37,11 +37,12 @@ final class KvCache implements AutoCloseable {
   }
 
   /**
-   * Allocates and zero-fills the cache, or fails with a message naming its size and the settings that give it: on
-   * the CPU before allocating when it would take more than 3/4 of physical memory, on a GPU when the allocation
-   * fails.
+   * Allocates and zero-fills the cache through the module's {@code new_kv}, or fails with a message naming its size
+   * and the settings that give it: on the CPU before allocating when it would take more than 3/4 of physical memory,
+   * on a GPU when the allocation fails.
    */
-  static KvCache allocate(NDManager parent, Manifest.Llm llm, String dtype, int slots, int slotTokens) {
+  static KvCache allocate(TorchModule module, NDManager parent, Manifest.Llm llm, String dtype, int slots,
+      int slotTokens) {
     DataType type = dataType(dtype);
     long bytes = llm.kvBytesPerToken(type.getNumOfBytes()) * slots * slotTokens;
     Device device = parent.getDevice();
@@ -58,8 +59,8 @@ final class KvCache implements AutoCloseable {
     }
     NDManager manager = parent.newSubManager();
     try {
-      Shape shape = new Shape(llm.numLayers(), slots, llm.numKvHeads(), slotTokens, llm.headDim());
-      return new KvCache(manager, manager.zeros(shape, type), manager.zeros(shape, type), slots, slotTokens, bytes);
+      NDList kv = module.newKv(manager, slots, slotTokens);
+      return new KvCache(manager, kv.get(0), kv.get(1), slots, slotTokens, bytes);
     } catch (EngineException | OutOfMemoryError e) {
       manager.close();
       throw new IllegalStateException(what + " could not be allocated on " + device + ": " + e.getMessage() + remedy,

@@ -309,9 +309,9 @@ public final class OcrRuntime implements AutoCloseable {
     return Math.min(manifest.maxPositions(), config.maxKvTokens() / config.maxBatchSize());
   }
 
-  /** Benchmarks: forget the longest decode-step gap seen so far. */
-  void resetLongestStepGap() {
-    scheduler.resetLongestStepGap();
+  /** Benchmarks: forget the longest decode-step gap and prefill chunk seen so far. */
+  void resetLongest() {
+    scheduler.resetLongest();
   }
 
   static String generationSettings(Manifest manifest, RuntimeConfig config) {
@@ -329,6 +329,7 @@ public final class OcrRuntime implements AutoCloseable {
           g.maxNewTokens().get(task.key())));
     }
     json.add("max_new_tokens", max);
+    json.addProperty("max_sequence_tokens", slotTokens(manifest, config)); // a KV slot: prompt + output end there
     JsonObject rep = new JsonObject();
     rep.addProperty("min_unit_tokens", g.repetition().minUnitTokens());
     rep.addProperty("max_unit_tokens", g.repetition().maxUnitTokens());

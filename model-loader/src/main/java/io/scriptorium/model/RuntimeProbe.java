@@ -62,7 +62,7 @@ public final class RuntimeProbe {
     try (TorchModule module = TorchModule.load(bundle, Device.cpu());
         NDManager state = module.newManager()) {
       int width = context + warmUp + steps + 1;
-      try (KvCache cache = KvCache.allocate(state, llm, bundle.manifest().dtype(), batch, width)) {
+      try (KvCache cache = KvCache.allocate(module, state, llm, bundle.manifest().dtype(), batch, width)) {
         NDArray tokens = state.create(new long[batch]);
         long[] start = new long[batch];
         java.util.Arrays.fill(start, context);
@@ -122,9 +122,9 @@ public final class RuntimeProbe {
     }
   }
 
-  /** Benchmarks: forget the longest gap between decode steps seen so far (warm-up). */
-  public static void resetLongestStepGap(OcrRuntime runtime) {
-    runtime.resetLongestStepGap();
+  /** Forget the longest gap between decode steps and the longest prefill chunk seen so far (warm-up). */
+  public static void resetLongest(OcrRuntime runtime) {
+    runtime.resetLongest();
   }
 
   private static int visionLayers(Path bundleDir) throws IOException {

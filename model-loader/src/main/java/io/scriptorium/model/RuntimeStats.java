@@ -14,6 +14,7 @@ package io.scriptorium.model;
  * @param prefillTokens prompt tokens prefilled so far
  * @param prefillNanos wall time of all prefill chunks
  * @param longestStepGapNanos the longest time between the starts of two consecutive decode steps of a running batch
+ * @param longestPrefillChunkNanos the longest prefill chunk
  * @param slotTokens tokens one sequence (prompt and output) can hold in its KV slot
  * @param kvCacheBytes the KV cache's size on the device, allocated once at start
  */
@@ -29,5 +30,6 @@ public record RuntimeStats(
     long prefillTokens,
     long prefillNanos,
     long longestStepGapNanos,
+    long longestPrefillChunkNanos,
     int slotTokens,
     long kvCacheBytes) {}

@@ -69,6 +69,7 @@ final class Scheduler implements Runnable {
   private volatile long prefillTokens;
   private volatile long prefillNanos;
   private volatile long longestStepGapNanos;
+  private volatile long longestChunkNanos;
   private long lastStepStart;
 
   /** The request being prefilled into the staging slot. */
@@ -98,7 +99,7 @@ final class Scheduler implements Runnable {
     this.decoder = decoder;
     this.longLived = module.newManager();
     try {
-      this.cache = KvCache.allocate(longLived, manifest.llm(), manifest.dtype(), maxBatchSize + 1, slotTokens);
+      this.cache = KvCache.allocate(module, longLived, manifest.llm(), manifest.dtype(), maxBatchSize + 1, slotTokens);
     } catch (RuntimeException e) {
       longLived.close();
       throw e;
@@ -134,12 +135,13 @@ final class Scheduler implements Runnable {
   RuntimeStats stats() {
     return new RuntimeStats(running, waitingCount + (int) inbox.stream().filter(o -> o instanceof Request).count(),
         steps, generatedTokens, maxBatchSeen, stepNanos, stepModelNanos, prefillChunks, prefillTokens, prefillNanos,
-        longestStepGapNanos, cache.slotTokens(), cache.bytes());
+        longestStepGapNanos, longestChunkNanos, cache.slotTokens(), cache.bytes());
   }
 
-  /** Benchmarks: forget the longest gap seen so far (warm-up steps). */
-  void resetLongestStepGap() {
+  /** Benchmarks: forget the longest step gap and prefill chunk seen so far (warm-up). */
+  void resetLongest() {
     longestStepGapNanos = 0;
+    longestChunkNanos = 0;
   }
 
   @Override
@@ -290,6 +292,7 @@ final class Scheduler implements Runnable {
     prefillChunks++;
     prefillTokens += to - from;
     prefillNanos += elapsed;
+    longestChunkNanos = Math.max(longestChunkNanos, elapsed);
     if (first < 0) {
       return;
     }

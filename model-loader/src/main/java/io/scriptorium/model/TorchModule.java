@@ -76,6 +76,11 @@ final class TorchModule implements AutoCloseable {
     return call(m, "decode", tokens, lengths, rows[0], rows[1]);
   }
 
+  /** The zero-filled KV cache (k, v) of {@code [L, slots, KVH, slotTokens, D]} in the bundle dtype, in {@code m}. */
+  NDList newKv(NDManager m, int slots, int slotTokens) {
+    return call(m, "new_kv", m.zeros(new Shape(slots, slotTokens, 0)));
+  }
+
   /** Copies one slot view into another of the same shape. */
   void copyKv(NDManager m, NDArray[] target, NDArray[] source) {
     call(m, "copy_kv", target[0], target[1], source[0], source[1]);

@@ -6,9 +6,7 @@ import static org.junit.jupiter.api.Assumptions.assumeTrue;
 import com.google.gson.JsonObject;
 import com.google.gson.JsonParser;
 import java.nio.charset.StandardCharsets;
-import java.nio.file.Files;
 import java.nio.file.Path;
-import java.nio.file.Paths;
 import java.util.List;
 import java.util.concurrent.TimeUnit;
 import org.junit.jupiter.api.Test;
@@ -19,15 +17,13 @@ import org.junit.jupiter.api.Test;
  * and all inputs on PyTorch's meta device).
  */
 class DevicePlacementTest {
-  private static final Path PYTHON = Paths.get("/usr/bin/python3");
-
   @Test
   void exportedMethodsFollowTheirInputsDevice() throws Exception {
-    assumeTrue(torchAvailable(), "needs Debian's torch for the exporter: apt-get install -y python3-torch"
-        + " python3-pil python3-numpy");
-    Path exporter = Paths.get("export", "hunyuan_ocr.py").toAbsolutePath();
+    assumeTrue(TestBundles.exporterAvailable(), TestBundles.EXPORTER_MISSING);
+    Path exporter = TestBundles.exporter();
     Path bundle = ModelBundle.open(TestBundles.tinySpec()).dir();
-    Process p = new ProcessBuilder(PYTHON.toString(), exporter.toString(), "devicecheck", "--bundle", bundle.toString())
+    Process p = new ProcessBuilder(TestBundles.PYTHON.toString(), exporter.toString(), "devicecheck", "--bundle",
+        bundle.toString())
         .redirectErrorStream(true).start();
     String out = new String(p.getInputStream().readAllBytes(), StandardCharsets.UTF_8);
     assertThat(p.waitFor(5, TimeUnit.MINUTES)).isTrue();
@@ -36,18 +32,8 @@ class DevicePlacementTest {
     assertThat(report.getAsJsonArray("factory_ops_without_device")).isEmpty();
     assertThat(report.getAsJsonArray("outputs_off_meta")).isEmpty();
     assertThat(report.getAsJsonArray("methods_run_on_meta").asList().stream().map(e -> e.getAsString()).toList())
-        .containsExactlyInAnyOrderElementsOf(List.of("vision_encode", "prefill_embeds", "prefill_chunk", "decode",
-            "copy_kv"));
+        .containsExactlyInAnyOrderElementsOf(List.of("vision_encode", "prefill_embeds", "new_kv",
+            "prefill_chunk", "decode", "copy_kv"));
     assertThat(p.exitValue()).isZero();
-  }
-
-  private static boolean torchAvailable() throws Exception {
-    if (!Files.isExecutable(PYTHON)) {
-      return false;
-    }
-    Process p = new ProcessBuilder(PYTHON.toString(), "-c", "import torch, numpy, PIL").redirectErrorStream(true)
-        .start();
-    p.getInputStream().readAllBytes();
-    return p.waitFor(2, TimeUnit.MINUTES) && p.exitValue() == 0;
   }
 }

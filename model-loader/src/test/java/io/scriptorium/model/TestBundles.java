@@ -27,6 +27,28 @@ final class TestBundles {
     return p.toAbsolutePath().normalize();
   }
 
+  /** Debian's interpreter, which has torch where the exporter can run (the python3 on PATH may not). */
+  static final Path PYTHON = Paths.get("/usr/bin/python3");
+
+  static final String EXPORTER_MISSING =
+      "needs Debian's torch for the exporter: apt-get install -y python3-torch python3-pil python3-numpy";
+
+  /** The exporter script, from the model-loader module directory (the tests' working directory). */
+  static Path exporter() {
+    return Paths.get("export", "hunyuan_ocr.py").toAbsolutePath();
+  }
+
+  /** Whether {@link #PYTHON} can import torch, numpy and Pillow. */
+  static boolean exporterAvailable() throws Exception {
+    if (!Files.isExecutable(PYTHON)) {
+      return false;
+    }
+    Process p = new ProcessBuilder(PYTHON.toString(), "-c", "import torch, numpy, PIL").redirectErrorStream(true)
+        .start();
+    p.getInputStream().readAllBytes();
+    return p.waitFor(2, java.util.concurrent.TimeUnit.MINUTES) && p.exitValue() == 0;
+  }
+
   /** A private copy of the tiny bundle's directory that a test may modify. */
   static Path copyOfTiny(Path target) throws Exception {
     Path source = ModelBundle.open(tinySpec()).dir();

@@ -209,23 +209,26 @@ public final class RuntimeBenchmark {
       while (runtime.stats().steps() < warm && System.nanoTime() < deadline) {
         Thread.sleep(10);
       }
-      RuntimeProbe.resetLongestStepGap(runtime);
+      RuntimeProbe.resetLongest(runtime);
       RuntimeStats before = runtime.stats();
       OcrResult joined = runtime.submit(big, runtime.prompt(TaskSpec.of(Task.SUBTITLES))).get(30, TimeUnit.MINUTES);
       RuntimeStats after = runtime.stats();
       running.forEach(f -> f.cancel(false));
       double chunkMs = (after.prefillNanos() - before.prefillNanos()) / 1e6
           / (after.prefillChunks() - before.prefillChunks());
+      double longestChunkMs = after.longestPrefillChunkNanos() / 1e6;
       double stepMs = (after.decodeStepNanos() - before.decodeStepNanos()) / 1e6 / (after.steps() - before.steps());
       double gapMs = after.longestStepGapNanos() / 1e6;
       String note = String.format(Locale.ROOT, "real decoder shape, fp32, %d rows decoding while a %d-token prompt"
-          + " joins in %d chunks of %d tokens (mean chunk %.0f ms, mean decode step %.0f ms, %d steps meanwhile)",
+          + " joins in %d chunks of %d tokens (chunk mean %.0f ms, longest %.0f ms: later chunks attend to more keys;"
+          + " mean decode step %.0f ms; %d steps meanwhile; longest gap over mean chunk + step: %.2f)",
           runners, joined.promptTokens(), after.prefillChunks() - before.prefillChunks(),
-          RuntimeConfig.DEFAULT_PREFILL_CHUNK_TOKENS, chunkMs, stepMs, after.steps() - before.steps());
+          RuntimeConfig.DEFAULT_PREFILL_CHUNK_TOKENS, chunkMs, longestChunkMs, stepMs, after.steps() - before.steps(),
+          gapMs / (chunkMs + stepMs));
       add("join_stall_ms_real_shape", gapMs, "ms", "longest time between the starts of two decode steps; " + note);
-      add("join_stall_vs_chunk_ratio_real_shape", gapMs / (chunkMs + stepMs), "x",
-          "join_stall_ms / (one prefill chunk + one decode step); 1.0 = the page delays the batch by one chunk; "
-              + note);
+      add("join_stall_vs_chunk_ratio_real_shape", gapMs / (longestChunkMs + stepMs), "x",
+          "join_stall_ms / (the longest prefill chunk + one decode step); 1.0 = the page delays the batch by one"
+              + " chunk at most; " + note);
     }
   }
 
