@@ -242,7 +242,10 @@ class VisionEmbeddings(nn.Module):
         table = table.permute(0, 3, 1, 2).to(torch.float32)
         sh = (float(gh) + 0.1) / float(self.side)
         sw = (float(gw) + 0.1) / float(self.side)
-        pos = F.interpolate(table, scale_factor=[sh, sw], mode="bilinear", align_corners=False)
+        # = F.interpolate(table, scale_factor=[sh, sw], mode="bilinear", align_corners=False), called as the aten op:
+        # scripting F.interpolate compiles every mode's branch, and newer torch's lanczos branch names an op that
+        # libtorch 2.7.1 (DJL's) does not know, so a bundle exported with torch >= 2.8 would not load
+        pos = torch._C._nn.upsample_bilinear2d(table, None, False, [sh, sw])
         pos = pos.reshape(self.hidden, gh * gw).transpose(0, 1).to(x.dtype)
         return (x + pos).unsqueeze(0)
 

@@ -34,14 +34,16 @@ public final class RuntimeProbe {
    * Memory bandwidth through this process's libtorch, in GB/s: the best of {@code repeats} copies of a tensor of
    * {@code bytes}, counting bytes read plus bytes written. Uses the intra-op thread count the runtime uses.
    */
-  public static double memoryBandwidthGbPerS(long bytes, int repeats) {
+  public static double memoryBandwidthGbPerS(String device, long bytes, int repeats) {
     DjlSettings.apply(RuntimeConfig.DEFAULT_INTRA_OP_THREADS);
-    try (NDManager m = NDManager.newBaseManager(Device.cpu(), "PyTorch")) {
+    try (NDManager m = NDManager.newBaseManager(DjlSettings.device(device), "PyTorch")) {
       NDArray source = m.ones(new Shape(bytes / 4), DataType.FLOAT32);
+      source.get(0).toFloatArray(); // on a GPU: wait for the fill
       double best = Double.MAX_VALUE;
       for (int i = 0; i < repeats; i++) {
         long start = System.nanoTime();
         NDArray copy = source.duplicate();
+        copy.get(bytes / 4 - 1).toFloatArray(); // reading one value waits for the copy on a GPU
         best = Math.min(best, System.nanoTime() - start);
         copy.close();
       }
@@ -54,12 +56,12 @@ public final class RuntimeProbe {
    * steps. The cache holds zeros instead of prefilled keys (the cost does not depend on the values); tokens and
    * lengths stay on the device between steps as in {@link DecodeBatch}.
    */
-  public static DecodeCost decodeCost(Path bundleDir, int batch, int context, int steps) {
+  public static DecodeCost decodeCost(Path bundleDir, String device, int batch, int context, int steps) {
     DjlSettings.apply(RuntimeConfig.DEFAULT_INTRA_OP_THREADS);
     ModelBundle bundle = ModelBundle.verify(bundleDir);
     Manifest.Llm llm = bundle.manifest().llm();
     int warmUp = 2;
-    try (TorchModule module = TorchModule.load(bundle, Device.cpu());
+    try (TorchModule module = TorchModule.load(bundle, DjlSettings.device(device));
         NDManager state = module.newManager()) {
       int width = context + warmUp + steps + 1;
       try (KvCache cache = KvCache.allocate(module, state, llm, bundle.manifest().dtype(), batch, width)) {
@@ -94,24 +96,26 @@ public final class RuntimeProbe {
 
   /**
    * Encodes a synthetic {@code side x side} page after one warm-up encode of a {@code warmSide} page. The peak is
-   * VmHWM after resetting it through /proc/self/clear_refs (Linux); where that is refused, peakMeasured is false.
+   * VmHWM after resetting it through /proc/self/clear_refs (Linux): host memory, so on a GPU (or where the reset is
+   * refused) peakMeasured is false.
    */
-  public static VisionCost visionCost(Path bundleDir, int warmSide, int side) throws IOException {
+  public static VisionCost visionCost(Path bundleDir, String device, int warmSide, int side) throws IOException {
     DjlSettings.apply(RuntimeConfig.DEFAULT_INTRA_OP_THREADS);
     ModelBundle bundle = ModelBundle.verify(bundleDir);
     ImagePreprocessor preprocessor =
         new ImagePreprocessor(bundle.manifest().preprocessing(), RuntimeConfig.DEFAULT_MAX_IMAGE_PIXELS);
-    try (TorchModule module = TorchModule.load(bundle, Device.cpu())) {
+    Device target = DjlSettings.device(device);
+    try (TorchModule module = TorchModule.load(bundle, target)) {
       PreparedImage warm = preprocessor.prepare(page(warmSide));
       try (NDManager m = module.newManager()) {
         module.visionEncode(m, warm.pixels(), warm.gridH(), warm.gridW());
       }
       PreparedImage image = preprocessor.prepare(page(side));
-      boolean reset = resetPeakRss();
+      boolean reset = !target.isGpu() && resetPeakRss();
       long before = status("VmRSS:");
       long start = System.nanoTime();
       try (NDManager m = module.newManager()) {
-        module.visionEncode(m, image.pixels(), image.gridH(), image.gridW());
+        module.visionEncode(m, image.pixels(), image.gridH(), image.gridW()).get(0).toFloatArray();
       }
       double ms = (System.nanoTime() - start) / 1e6;
       long peak = status("VmHWM:");

@@ -56,37 +56,42 @@ public final class RuntimeBenchmark {
 
   private final List<JsonObject> figures = new ArrayList<>();
   private final Path work;
+  private final String device;
   private double bandwidth;
 
-  private RuntimeBenchmark(Path work) {
+  private RuntimeBenchmark(Path work, String device) {
     this.work = work;
+    this.device = device;
   }
 
   public static void main(String[] args) throws Exception {
     if (args.length < 1) {
-      System.err.println("usage: RuntimeBenchmark OUT.json [--real-bundle DIR | --skip-real]");
+      System.err.println("usage: RuntimeBenchmark OUT.json [--real-bundle DIR | --skip-real] [--device cpu|gpu:N]");
       System.exit(2);
     }
     Path out = Paths.get(args[0]);
     String realBundle = null;
     boolean skipReal = false;
+    String device = "cpu";
     for (int i = 1; i < args.length; i++) {
       if (args[i].equals("--real-bundle") && i + 1 < args.length) {
         realBundle = args[++i];
       } else if (args[i].equals("--skip-real")) {
         skipReal = true;
+      } else if (args[i].equals("--device") && i + 1 < args.length) {
+        device = args[++i];
       }
     }
-    RuntimeBenchmark bench = new RuntimeBenchmark(Files.createTempDirectory("scriptorium-bench"));
+    RuntimeBenchmark bench = new RuntimeBenchmark(Files.createTempDirectory("scriptorium-bench"), device);
     if (!skipReal && realBundle == null && !exporterAvailable()) {
       System.out.println(EXPORTER_MISSING);
     }
     bench.add("host_load_avg_1m_start", loadAverage(), "load", "/proc/loadavg at start; wall-clock figures are only"
         + " comparable between runs at similar load (cores: " + Runtime.getRuntime().availableProcessors() + ")");
-    bench.bandwidth = RuntimeProbe.memoryBandwidthGbPerS(1L << 30, 5);
-    bench.add("memory_bandwidth_gb_s", bench.bandwidth, "GB/s", "copy of a 1 GiB float32 tensor through this JVM's"
-        + " libtorch (bytes read + written), best of 5, with the runtime's intra-op threads (1): the limit a decode"
-        + " step running on that thread can reach");
+    bench.bandwidth = RuntimeProbe.memoryBandwidthGbPerS(device, 1L << 30, 5);
+    bench.add("memory_bandwidth_gb_s", bench.bandwidth, "GB/s", "copy of a 1 GiB float32 tensor on " + device
+        + " through this JVM's libtorch (bytes read + written), best of 5, with the runtime's intra-op threads (1):"
+        + " the limit a decode step can reach");
     bench.tiny();
     if (skipReal) {
       bench.skipped("real-shape figures skipped (--skip-real)");
@@ -169,8 +174,8 @@ public final class RuntimeBenchmark {
 
   /** Decode cost of 8 rows at context 4,000 and 512 against the bytes a step must read and the bandwidth. */
   private void decodeAtContext(Path bundle) {
-    RuntimeProbe.DecodeCost at4k = RuntimeProbe.decodeCost(bundle, 8, 4000, 5);
-    RuntimeProbe.DecodeCost at512 = RuntimeProbe.decodeCost(bundle, 8, 512, 5);
+    RuntimeProbe.DecodeCost at4k = RuntimeProbe.decodeCost(bundle, device, 8, 4000, 5);
+    RuntimeProbe.DecodeCost at512 = RuntimeProbe.decodeCost(bundle, device, 8, 512, 5);
     String synthetic = "; the cache holds zeros instead of prefilled pages (a step's cost does not depend on the values"
         + " and a 4k-token prefill at real shape takes minutes on a CPU)";
     double seconds = at4k.stepMs() / 1e3;
@@ -193,7 +198,8 @@ public final class RuntimeBenchmark {
    */
   private void joinStall(Path bundle) throws Exception {
     int runners = 4;
-    RuntimeConfig config = RuntimeConfig.defaults().withBundle(bundle.toString()).withMaxBatchSize(runners + 1)
+    RuntimeConfig config = RuntimeConfig.defaults().withBundle(bundle.toString()).withDevice(device)
+        .withMaxBatchSize(runners + 1)
         .withMaxKvTokens((runners + 1) * 4_400).withMaxNewTokens(Task.TEXT, 3_000)
         .withMaxNewTokens(Task.SUBTITLES, 1);
     try (OcrRuntime runtime = OcrRuntime.open(config)) {
@@ -242,7 +248,7 @@ public final class RuntimeBenchmark {
       return;
     }
     for (int[] size : new int[][] {{1024, 1}, {2048, 4}}) {
-      RuntimeProbe.VisionCost cost = RuntimeProbe.visionCost(bundle, 512, size[0]);
+      RuntimeProbe.VisionCost cost = RuntimeProbe.visionCost(bundle, device, 512, size[0]);
       String note = String.format(Locale.ROOT, "real-width ViT (1152 hidden, 16 heads, MLP 4304, random weights)"
           + " with %d of its 27 layers exported (activations do not add up over layers, so the peak is the full"
           + " tower's); %dx%d page = %dx%d patches, %d image tokens; %.0f ms for %d layer(s), about %.0f s for 27%s",
@@ -258,7 +264,8 @@ public final class RuntimeBenchmark {
 
   /** Decodes {@code batch} sequences of {@code tokens} ids together; per-step figures from the runtime's counters. */
   private StepCost stepCost(Path bundle, int batch, int tokens) throws Exception {
-    RuntimeConfig config = RuntimeConfig.defaults().withBundle(bundle.toString()).withMaxBatchSize(batch)
+    RuntimeConfig config = RuntimeConfig.defaults().withBundle(bundle.toString()).withDevice(device)
+        .withMaxBatchSize(batch)
         .withMaxNewTokens(Task.TEXT, tokens);
     try (OcrRuntime runtime = OcrRuntime.open(config)) {
       PreparedImage image = runtime.prepare(page(256, 256));
@@ -293,7 +300,8 @@ public final class RuntimeBenchmark {
 
   /** RSS growth in MB over steps 2k..12k and 12k..22k, and committed heap growth over 12k..22k. */
   private double[] rssGrowth(Path bundle) throws Exception {
-    RuntimeConfig config = RuntimeConfig.defaults().withBundle(bundle.toString()).withMaxBatchSize(4)
+    RuntimeConfig config = RuntimeConfig.defaults().withBundle(bundle.toString()).withDevice(device)
+        .withMaxBatchSize(4)
         .withMaxNewTokens(Task.TEXT, 500);
     try (OcrRuntime runtime = OcrRuntime.open(config)) {
       PreparedImage image = runtime.prepare(page(256, 256));
