@@ -19,16 +19,13 @@ import io.scriptorium.pipeline.parse.OutputParsers;
 import io.scriptorium.pipeline.parse.Spot;
 import java.io.Serializable;
 import java.sql.Timestamp;
-import java.util.ArrayDeque;
 import java.util.ArrayList;
-import java.util.Deque;
 import java.util.Iterator;
 import java.util.List;
 import java.util.Arrays;
 import java.util.Map;
 import java.util.HashMap;
 import java.util.LinkedHashMap;
-import java.util.NoSuchElementException;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.ExecutionException;
 import org.apache.spark.SparkEnv;
@@ -151,82 +148,69 @@ final class PartitionInference implements MapPartitionsFunction<Row, Row> {
   /** A page whose tasks are running in the shared runtime. */
   private record InFlight(Row page, PageFacts facts, List<CompletableFuture<OcrResult>> results, long submittedNanos) {}
 
-  /** Pulls pages lazily, keeping up to {@code pagesInFlight} submitted, and emits rows as pages finish. */
+  /**
+   * Pulls pages lazily, keeping up to {@code pagesInFlight} submitted, and emits rows as pages finish, in the order
+   * they finish: as soon as any page is done, the next one is submitted in its place (see {@link InFlightWindow}).
+   */
   private final class ResultIterator implements Iterator<Row> {
-    private final Iterator<Row> pages;
     private final OcrRuntime runtime;
     private final Map<String, Prompt> prompts;
     private final PageReader reader;
     private final ModelInfo model;
     private final String executorId;
-    private final Deque<InFlight> window = new ArrayDeque<>();
-    private final Deque<Row> ready = new ArrayDeque<>();
+    private final InFlightWindow<Row, InFlight, Row> rows;
 
     ResultIterator(Iterator<Row> pages, OcrRuntime runtime, Map<String, Prompt> prompts, PageReader reader) {
-      this.pages = pages;
       this.runtime = runtime;
       this.prompts = prompts;
       this.reader = reader;
       this.model = runtime.model();
       SparkEnv env = SparkEnv.get();
       this.executorId = env == null ? "driver" : env.executorId();
+      this.rows = new InFlightWindow<>(pages, settings.pagesInFlight(), this::start, this::finish);
     }
 
     @Override
     public boolean hasNext() {
-      fill();
-      return !ready.isEmpty() || !window.isEmpty();
+      return rows.hasNext();
     }
 
     @Override
     public Row next() {
-      fill();
-      if (ready.isEmpty()) {
-        if (window.isEmpty()) {
-          throw new NoSuchElementException();
-        }
-        ready.add(finish(window.poll()));
-      }
-      return ready.poll();
+      return rows.next();
     }
 
-    private void fill() {
-      while (window.size() < settings.pagesInFlight() && pages.hasNext()) {
-        start(pages.next());
-      }
-    }
-
-    private void start(Row page) {
+    private InFlightWindow.Started<InFlight, Row> start(Row page) {
       String uri = page.getAs("source_uri");
       int pageNo = page.<Integer>getAs("page_no");
       String action = page.getAs("action");
       if (PagePlanner.FAIL.equals(action)) {
-        ready.add(failed(page, null, page.getAs("error_class"), page.getAs("error_message")));
-        return;
+        return InFlightWindow.ready(failed(page, null, page.getAs("error_class"), page.getAs("error_message")));
       }
       DecodedPage decoded;
       try {
         decoded = reader.read(new PageRef(uri, pageNo, page.getAs("format"), null, null));
       } catch (PageFailure failure) {
-        ready.add(failed(page, null, failure.errorClass(), failure.getMessage()));
-        return;
+        return InFlightWindow.ready(failed(page, null, failure.errorClass(), failure.getMessage()));
       }
       if (PagePlanner.DEDUPLICATED.equals(action)) { // identical content is inferred at another location
-        ready.add(succeeded(page, PageFacts.of(decoded, 0), 0, List.of(), List.of()));
-        return;
+        return InFlightWindow.ready(succeeded(page, PageFacts.of(decoded, 0), 0, List.of(), List.of()));
       }
       PreparedImage image;
       try {
         image = runtime.prepare(decoded.image());
       } catch (ImageRejectedException e) {
-        ready.add(failed(page, PageFacts.of(decoded, 0), "image_rejected", uri + " page " + pageNo + ": " + e.getMessage()));
-        return;
+        return InFlightWindow.ready(
+            failed(page, PageFacts.of(decoded, 0), "image_rejected", uri + " page " + pageNo + ": " + e.getMessage()));
       }
       List<Prompt> selected = CollectionConverters.asJava(page.<scala.collection.Seq<String>>getAs("tasks")).stream()
           .map(prompts::get).toList();
-      window.add(new InFlight(page, PageFacts.of(decoded, image.preprocessNanos()), runtime.submitAll(image, selected), System.nanoTime()));
+      InFlight inFlight =
+          new InFlight(page, PageFacts.of(decoded, image.preprocessNanos()), runtime.submitAll(image, selected), System.nanoTime());
+      return InFlightWindow.running(inFlight, inFlight.results());
     }
 
+    /** A page whose futures are all done (so {@code get} does not wait): its result row. */
     private Row finish(InFlight page) {
       List<Row> outputs = new ArrayList<>();
       List<Row> spots = new ArrayList<>();
