@@ -90,45 +90,75 @@ SPECIAL_STRINGS = [
     ("ref_end", placeholder(113)), ("pfig", placeholder(114)), ("pfig_end", placeholder(115)),
 ]
 
+# Prompt sets. "zh" is the 1.0 README's prompt table (Tencent-Hunyuan/HunyuanOCR README.md and README_zh.md,
+# 2025-11-28: Latin words set off by spaces) and the default for 1.0 bundles; "zh-compact" is the wording without
+# spaces of the other official files (Hunyuan-OCR-hf/run_hy_ocr.py for parse, the later README_v1.0.md table, the
+# 1.5 release's inference/utils/hunyuan_tasks.py for table); "en" is the README's English column. Sources per
+# prompt: BUNDLE_FORMAT.md "Prompts". Our own: the zh->Chinese translation target (no official 1.0 text).
+PROMPTS_ZH_README = {
+    "spotting": "检测并识别图片中的文字，将文本坐标格式化输出。",
+    "parse": "提取文档图片中正文的所有信息用 markdown 格式表示，其中页眉、页脚部分忽略，表格用 html 格式表达，文档中公式用 latex "
+             "格式表示，按照阅读顺序组织进行解析。",
+    "formula": "识别图片中的公式，用 LaTeX 格式表示。",
+    "table": "把图中的表格解析为 HTML。",
+    "chart": "解析图中的图表，对于流程图使用 Mermaid 格式表示，其他图表使用 Markdown 格式表示。",
+    "text": "提取图中的文字。",
+    "ie": "提取图片中的: {fields} 的字段内容，并按照 JSON 格式返回。",
+    "ie_single": "输出 {key} 的值。",
+    "translate": "先提取文字，再将文字内容翻译为{language}。若是文档，则其中页眉、页脚忽略。公式用latex格式表示，表格用html格式表示。",
+    "subtitles": "提取图片中的字幕。",
+    "vqa": "{question}",
+}
+PROMPTS_ZH_COMPACT = {
+    "spotting": "检测并识别图片中的文字，将文本坐标格式化输出。",
+    "parse": "提取文档图片中正文的所有信息用markdown格式表示，其中页眉、页脚部分忽略，表格用html格式表达，文档中公式用latex格式表示，"
+             "按照阅读顺序组织进行解析。",
+    "formula": "识别图片中的公式，用LaTeX格式表示。",
+    "table": "把图中的表格解析为HTML。",
+    "chart": "解析图中的图表，对于流程图使用Mermaid格式表示，其他图表使用Markdown格式表示。",
+    "text": "提取图中的文字。",
+    "ie": "提取图片中的: {fields} 的字段内容，并按照JSON格式返回。",
+    "ie_single": "输出{key}的值。",
+    "translate": "先提取文字，再将文字内容翻译为{language}。若是文档，则其中页眉、页脚忽略。公式用latex格式表示，表格用html格式表示。",
+    "subtitles": "提取图中的字幕",
+    "vqa": "{question}",
+}
+PROMPTS_EN = {
+    "spotting": "Detect and recognize text in the image, and output the text coordinates in a formatted manner.",
+    "parse": "Extract all information from the main body of the document image and represent it in markdown format, "
+             "ignoring headers and footers. Tables should be expressed in HTML format, formulas in the document "
+             "should be represented using LaTeX format, and the parsing should be organized according to the "
+             "reading order.",
+    "formula": "Identify the formula in the image and represent it using LaTeX format.",
+    "table": "Parse the table in the image into HTML.",
+    "chart": "Parse the chart in the image; use Mermaid format for flowcharts and Markdown for other charts.",
+    "text": "Extract the text in the image.",
+    "ie": "Extract the content of the fields: {fields} from the image and return it in JSON format.",
+    "ie_single": "Output the value of {key}.",
+    "translate": "First extract the text, then translate the text content into {language}. If it is a document, "
+                 "ignore the header and footer. Formulas should be represented in LaTeX format, and tables should "
+                 "be represented in HTML format.",
+    "subtitles": "Extract the subtitles from the image.",
+    "vqa": "{question}",
+}
+ZH_LANGUAGES = {"en": "英文", "zh": "中文"}
 PROMPTS = {
     "default_language": "zh",
-    "zh": {
-        "spotting": "检测并识别图片中的文字，将文本坐标格式化输出。",
-        "parse": "提取文档图片中正文的所有信息用markdown格式表示，其中页眉、页脚部分忽略，表格用html格式表达，文档中公式用latex格式表示，按照阅读顺序组织进行解析。",
-        "formula": "识别图片中的公式，用LaTeX格式表示。",
-        "table": "把图中的表格解析为HTML。",
-        "chart": "解析图中的图表，对于流程图使用Mermaid格式表示，其他图表使用Markdown格式表示。",
-        "text": "提取图中的文字。",
-        "ie": "提取图片中的: {fields} 的字段内容，并按照JSON格式返回。",
-        "ie_single": "输出{key}的值。",
-        "translate": "先提取文字，再将文字内容翻译为{language}。若是文档，则其中页眉、页脚忽略。公式用latex格式表示，表格用html格式表示。",
-        "subtitles": "提取图片中的字幕。",
-        "vqa": "{question}",
-    },
-    "en": {
-        "spotting": "Detect and recognize text in the image, and output the text coordinates in a formatted manner.",
-        "parse": "Extract all information from the main body of the document image and represent it in markdown format, "
-                 "ignoring headers and footers. Tables should be expressed in HTML format, formulas in the document "
-                 "should be represented using LaTeX format, and the parsing should be organized according to the "
-                 "reading order.",
-        "formula": "Identify the formula in the image and represent it using LaTeX format.",
-        "table": "Parse the table in the image into HTML.",
-        "chart": "Parse the chart in the image; use Mermaid format for flowcharts and Markdown for other charts.",
-        "text": "Extract the text in the image.",
-        "ie": "Extract the content of the fields: {fields} from the image and return it in JSON format.",
-        "ie_single": "Output the value of {key}.",
-        "translate": "First extract the text, then translate the text content into {language}. If it is a document, "
-                     "ignore the header and footer. Formulas should be represented in LaTeX format, and tables should "
-                     "be represented in HTML format.",
-        "subtitles": "Extract the subtitles from the image.",
-        "vqa": "{question}",
-    },
-    "languages": {"zh": {"en": "英文", "zh": "中文"}, "en": {"en": "English", "zh": "Chinese"}},
+    "zh": PROMPTS_ZH_README,
+    "zh-compact": PROMPTS_ZH_COMPACT,
+    "en": PROMPTS_EN,
+    "languages": {"zh": ZH_LANGUAGES, "zh-compact": ZH_LANGUAGES, "en": {"en": "English", "zh": "Chinese"}},
 }
 
+
+def python_field_list(fields: List[str]) -> str:
+    """The README's IE field list, ['key1','key2']: Python's repr of each key, joined by commas without spaces."""
+    return "[" + ",".join(repr(f) for f in fields) + "]"
+
+
 TASKS = ["spotting", "parse", "formula", "table", "chart", "text", "ie", "translate", "subtitles", "vqa"]
-REAL_MAX_NEW = {"spotting": 4096, "parse": 8192, "formula": 1024, "table": 4096, "chart": 4096, "text": 4096,
-                "ie": 1024, "translate": 8192, "subtitles": 512, "vqa": 1024}
+# The official scripts decode greedily up to 16,384 new tokens for every task (README vLLM and transformers examples).
+REAL_MAX_NEW = {t: 16384 for t in TASKS}
 TINY_MAX_NEW = {t: 48 for t in TASKS}
 REPETITION = {"min_unit_tokens": 1, "max_unit_tokens": 64, "min_repeats": 8, "min_span_tokens": 32}
 
@@ -342,6 +372,12 @@ class VisionTransformer(nn.Module):
         return self.perceive(x, gh, gw)
 
 
+def rotate(x: torch.Tensor, cos: torch.Tensor, sin: torch.Tensor) -> torch.Tensor:
+    """x * cos + rotate_half(x) * sin, in the dtype of x, cos and sin."""
+    half = x.size(-1) // 2
+    return x * cos + torch.cat([-x[..., half:], x[..., :half]], dim=-1) * sin
+
+
 class TextAttention(nn.Module):
     def __init__(self, hidden: int, heads: int, kv_heads: int, head_dim: int, eps: float):
         super().__init__()
@@ -359,19 +395,20 @@ class TextAttention(nn.Module):
 
     def project(self, x: torch.Tensor, cos: torch.Tensor, sin: torch.Tensor
                 ) -> Tuple[torch.Tensor, torch.Tensor, torch.Tensor]:
-        """q [B, H, T, D], k and v [B, KVH, T, D]: XD-RoPE in float32 (cos/sin [B, 1, T, D]), then QK RMSNorm."""
+        """q [B, H, T, D], k and v [B, KVH, T, D]: XD-RoPE (cos/sin [B, 1, T, D] float32), then QK RMSNorm.
+        float32 bundles rotate in float32; half-precision bundles round cos/sin to the model dtype and rotate in it,
+        as the official bf16 runs do (transformers' rotary embedding returns cos/sin in x.dtype; vLLM's cache is in
+        the model dtype)."""
         b, t = x.size(0), x.size(1)
         dt = x.dtype
         q = self.q_proj(x).view(b, t, self.heads, self.head_dim).transpose(1, 2)
         k = self.k_proj(x).view(b, t, self.kv_heads, self.head_dim).transpose(1, 2)
         v = self.v_proj(x).view(b, t, self.kv_heads, self.head_dim).transpose(1, 2)
-        qf = q.to(torch.float32)
-        kf = k.to(torch.float32)
-        half = self.head_dim // 2
-        q_rot = torch.cat([-qf[..., half:], qf[..., :half]], dim=-1)
-        k_rot = torch.cat([-kf[..., half:], kf[..., :half]], dim=-1)
-        q = (qf * cos + q_rot * sin).to(dt)
-        k = (kf * cos + k_rot * sin).to(dt)
+        if dt == torch.float32:
+            q, k = rotate(q, cos, sin), rotate(k, cos, sin)
+        else:
+            c, s_ = cos.to(dt), sin.to(dt)
+            q, k = rotate(q, c, s_), rotate(k, c, s_)
         return self.query_layernorm(q), self.key_layernorm(k), v
 
     def forward(self, x: torch.Tensor, cos: torch.Tensor, sin: torch.Tensor, allowed: torch.Tensor,
@@ -962,11 +999,11 @@ def pixels_sha256(x: np.ndarray) -> str:
 def render_prompt(manifest: dict, task: str, lang: str, fields=None, key=None, language=None, question=None) -> str:
     tmpl = manifest["prompts"][lang][task]
     if task == "ie":
-        return tmpl.replace("{fields}", repr(list(fields or ["key1", "key2"])))
+        return tmpl.replace("{fields}", python_field_list(list(fields or ["key1", "key2"])))
     if task == "ie_single":
         return tmpl.replace("{key}", key or "Key")
     if task == "translate":
-        return tmpl.replace("{language}", manifest["prompts"]["languages"][lang][language or ("en" if lang == "zh" else "zh")])
+        return tmpl.replace("{language}", manifest["prompts"]["languages"][lang][language or ("zh" if lang == "en" else "en")])
     if task == "vqa":
         return tmpl.replace("{question}", question or "")
     return tmpl
@@ -1295,11 +1332,11 @@ def export_random_real(out: str, seed: int, data_dir: str, dtype: str = "float32
 
 
 def export_from_bundle(src: str, out: str):
-    """Re-exports a bundle's weights, tokenizer and manifest with this file's methods (a format change)."""
+    """Re-exports a bundle's weights, tokenizer and manifest with this file's methods, format and prompt sets."""
     model, man = load_eager(src)
     with open(os.path.join(src, "tokenizer.json"), "rb") as f:
         tok_bytes = f.read()
-    man = dict(man, format_version=FORMAT_VERSION)
+    man = dict(man, format_version=FORMAT_VERSION, prompts=PROMPTS)
     man.pop("files", None)
     write_bundle(out, model, tok_bytes, man)
 
@@ -1926,7 +1963,9 @@ def main(argv=None):
     e.add_argument("--attention", default="auto", choices=["auto", "chunked", "sdpa"],
                    help="attention in the exported methods: sdpa needs torch >= 2.0; auto takes it when present")
     e.add_argument("--out", required=True)
-    e.add_argument("--dtype", default="float32", choices=list(DTYPES))
+    e.add_argument("--dtype", default=None, choices=list(DTYPES),
+                   help="weights and KV dtype; default bfloat16 for --checkpoint (what the official runs use; GPU), "
+                        "float32 otherwise (the tiny twin, benchmark bundles)")
     e.add_argument("--revision", default=None)
     e.add_argument("--seed", type=int, default=1234)
     e.add_argument("--data", default="/work/shared/data", help="text for the tiny tokenizer")
@@ -1964,6 +2003,8 @@ def main(argv=None):
     if a.cmd == "export":
         t0 = time.time()
         print("attention: %s" % select_attention(a.attention))
+        if a.dtype is None:
+            a.dtype = "bfloat16" if a.checkpoint else "float32"
         if a.tiny:
             export_tiny(a.out, a.seed, a.data, a.revision, a.train_steps, a.train_minutes, a.dtype)
         elif a.random_real_decoder or a.random_real:

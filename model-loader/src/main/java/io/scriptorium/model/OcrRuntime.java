@@ -68,7 +68,7 @@ public final class OcrRuntime implements AutoCloseable {
   private final int slotTokens;
   private volatile boolean closed;
 
-  private OcrRuntime(RuntimeConfig config, boolean shared, boolean detectRepetition) {
+  private OcrRuntime(RuntimeConfig config, boolean shared) {
     this.config = config;
     this.shared = shared;
     DjlSettings.apply(config.intraOpThreads());
@@ -98,7 +98,7 @@ public final class OcrRuntime implements AutoCloseable {
     this.slotTokens = slotTokens(manifest, config);
     this.completer = Executors.newSingleThreadExecutor(r -> daemon(r, "scriptorium-ocr-complete-" + id));
     try {
-      this.scheduler = new Scheduler(module, manifest, detectRepetition, config, slotTokens, completer,
+      this.scheduler = new Scheduler(module, manifest, config, slotTokens, completer,
           ids -> tokenizer.decode(toLongs(ids), false), Integer.toString(id));
     } catch (RuntimeException e) {
       completer.shutdown();
@@ -118,7 +118,7 @@ public final class OcrRuntime implements AutoCloseable {
       synchronized (SHARED_LOCK) {
         runtime = SHARED.get(key);
         if (runtime == null) {
-          runtime = new OcrRuntime(config, true, true);
+          runtime = new OcrRuntime(config, true);
           SHARED.put(key, runtime);
           addShutdownHook();
         }
@@ -152,12 +152,7 @@ public final class OcrRuntime implements AutoCloseable {
 
   /** A private runtime, not shared; the caller closes it. */
   public static OcrRuntime open(RuntimeConfig config) {
-    return new OcrRuntime(Objects.requireNonNull(config, "config"), false, true);
-  }
-
-  /** A private runtime with the repetition detector off: golden tests compare the model's full greedy output. */
-  static OcrRuntime openWithoutRepetitionCheck(RuntimeConfig config) {
-    return new OcrRuntime(config, false, false);
+    return new OcrRuntime(Objects.requireNonNull(config, "config"), false);
   }
 
   public ModelInfo model() {
@@ -330,6 +325,7 @@ public final class OcrRuntime implements AutoCloseable {
     }
     json.add("max_new_tokens", max);
     json.addProperty("max_sequence_tokens", slotTokens(manifest, config)); // a KV slot: prompt + output end there
+    json.addProperty("stop_repetition", config.stopRepetition());
     JsonObject rep = new JsonObject();
     rep.addProperty("min_unit_tokens", g.repetition().minUnitTokens());
     rep.addProperty("max_unit_tokens", g.repetition().maxUnitTokens());

@@ -54,12 +54,12 @@ final class PromptRenderer {
     return name;
   }
 
-  /** Python's {@code str(list_of_str)}: {@code ['a', 'b']} with repr quoting. */
+  /** The README's IE field list {@code ['a','b']}: Python repr quoting, commas without spaces. */
   static String pythonList(List<String> items) {
     StringBuilder out = new StringBuilder("[");
     for (int i = 0; i < items.size(); i++) {
       if (i > 0) {
-        out.append(", ");
+        out.append(',');
       }
       out.append(pythonRepr(items.get(i)));
     }

@@ -24,6 +24,8 @@ import java.util.regex.Pattern;
  * @param promptLanguage prompt language key ("zh", "en"); null = the manifest's default
  * @param maxNewTokensOverride task key (e.g. "parse") to max new tokens, replacing the manifest's value
  * @param maxImagePixels images with more decoded pixels are refused before any allocation
+ * @param stopRepetition stop a sequence when the manifest's repetition detector sees a loop
+ *     ({@link FinishReason#REPETITION}); off by default, as the official scripts never stop early
  */
 public record RuntimeConfig(
     String bundle,
@@ -35,7 +37,8 @@ public record RuntimeConfig(
     int intraOpThreads,
     String promptLanguage,
     Map<String, Integer> maxNewTokensOverride,
-    long maxImagePixels)
+    long maxImagePixels,
+    boolean stopRepetition)
     implements Serializable {
 
   public static final String BUILTIN_TINY = "builtin:tiny";
@@ -72,7 +75,10 @@ public record RuntimeConfig(
     maxNewTokensOverride = canonicalOverrides(maxNewTokensOverride);
   }
 
-  /** builtin:tiny on CPU, bundle dtype, batch 8, 65536 KV tokens, 512-token prefill chunks, 1 intra-op thread. */
+  /**
+   * builtin:tiny on CPU, bundle dtype, batch 8, 65536 KV tokens, 512-token prefill chunks, 1 intra-op thread, the
+   * manifest's prompts and caps, no early stop.
+   */
   public static RuntimeConfig defaults() {
     return new RuntimeConfig(
         BUILTIN_TINY,
@@ -84,52 +90,53 @@ public record RuntimeConfig(
         DEFAULT_INTRA_OP_THREADS,
         null,
         Map.of(),
-        DEFAULT_MAX_IMAGE_PIXELS);
+        DEFAULT_MAX_IMAGE_PIXELS,
+        false);
   }
 
   public RuntimeConfig withBundle(String value) {
     return new RuntimeConfig(value, device, dtype, maxBatchSize, maxKvTokens, prefillChunkTokens, intraOpThreads, promptLanguage,
-        maxNewTokensOverride, maxImagePixels);
+        maxNewTokensOverride, maxImagePixels, stopRepetition);
   }
 
   public RuntimeConfig withDevice(String value) {
     return new RuntimeConfig(bundle, value, dtype, maxBatchSize, maxKvTokens, prefillChunkTokens, intraOpThreads, promptLanguage,
-        maxNewTokensOverride, maxImagePixels);
+        maxNewTokensOverride, maxImagePixels, stopRepetition);
   }
 
   public RuntimeConfig withDtype(String value) {
     return new RuntimeConfig(bundle, device, value, maxBatchSize, maxKvTokens, prefillChunkTokens, intraOpThreads, promptLanguage,
-        maxNewTokensOverride, maxImagePixels);
+        maxNewTokensOverride, maxImagePixels, stopRepetition);
   }
 
   public RuntimeConfig withMaxBatchSize(int value) {
     return new RuntimeConfig(bundle, device, dtype, value, maxKvTokens, prefillChunkTokens, intraOpThreads, promptLanguage,
-        maxNewTokensOverride, maxImagePixels);
+        maxNewTokensOverride, maxImagePixels, stopRepetition);
   }
 
   public RuntimeConfig withMaxKvTokens(int value) {
     return new RuntimeConfig(bundle, device, dtype, maxBatchSize, value, prefillChunkTokens, intraOpThreads, promptLanguage,
-        maxNewTokensOverride, maxImagePixels);
+        maxNewTokensOverride, maxImagePixels, stopRepetition);
   }
 
   public RuntimeConfig withPrefillChunkTokens(int value) {
     return new RuntimeConfig(bundle, device, dtype, maxBatchSize, maxKvTokens, value, intraOpThreads, promptLanguage,
-        maxNewTokensOverride, maxImagePixels);
+        maxNewTokensOverride, maxImagePixels, stopRepetition);
   }
 
   public RuntimeConfig withIntraOpThreads(int value) {
     return new RuntimeConfig(bundle, device, dtype, maxBatchSize, maxKvTokens, prefillChunkTokens, value, promptLanguage,
-        maxNewTokensOverride, maxImagePixels);
+        maxNewTokensOverride, maxImagePixels, stopRepetition);
   }
 
   public RuntimeConfig withPromptLanguage(String value) {
     return new RuntimeConfig(bundle, device, dtype, maxBatchSize, maxKvTokens, prefillChunkTokens, intraOpThreads, value,
-        maxNewTokensOverride, maxImagePixels);
+        maxNewTokensOverride, maxImagePixels, stopRepetition);
   }
 
   public RuntimeConfig withMaxNewTokensOverride(Map<String, Integer> value) {
     return new RuntimeConfig(bundle, device, dtype, maxBatchSize, maxKvTokens, prefillChunkTokens, intraOpThreads, promptLanguage,
-        value, maxImagePixels);
+        value, maxImagePixels, stopRepetition);
   }
 
   /** Adds or replaces one task's max-new-tokens override. */
@@ -141,7 +148,12 @@ public record RuntimeConfig(
 
   public RuntimeConfig withMaxImagePixels(long value) {
     return new RuntimeConfig(bundle, device, dtype, maxBatchSize, maxKvTokens, prefillChunkTokens, intraOpThreads, promptLanguage,
-        maxNewTokensOverride, value);
+        maxNewTokensOverride, value, stopRepetition);
+  }
+
+  public RuntimeConfig withStopRepetition(boolean value) {
+    return new RuntimeConfig(bundle, device, dtype, maxBatchSize, maxKvTokens, prefillChunkTokens, intraOpThreads,
+        promptLanguage, maxNewTokensOverride, maxImagePixels, value);
   }
 
   /** Maps the accepted spellings to the manifest's dtype names. */

@@ -88,11 +88,11 @@ final class Scheduler implements Runnable {
     }
   }
 
-  Scheduler(TorchModule module, Manifest manifest, boolean detectRepetition, RuntimeConfig config, int slotTokens,
+  Scheduler(TorchModule module, Manifest manifest, RuntimeConfig config, int slotTokens,
       Executor completer, Function<int[], String> decoder, String threadSuffix) {
     this.module = module;
     this.manifest = manifest;
-    this.repetition = detectRepetition ? manifest.generation().repetition() : null;
+    this.repetition = config.stopRepetition() ? manifest.generation().repetition() : null;
     this.maxBatchSize = config.maxBatchSize();
     this.chunkTokens = config.prefillChunkTokens();
     this.completer = completer;

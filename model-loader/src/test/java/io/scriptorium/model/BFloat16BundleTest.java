@@ -33,7 +33,7 @@ class BFloat16BundleTest {
         .mapToInt(Integer::parseInt).toArray();
 
     RuntimeConfig config = RuntimeConfig.defaults().withBundle(bundle.toString()).withMaxNewTokens(Task.SPOTTING, 24);
-    try (OcrRuntime runtime = OcrRuntime.openWithoutRepetitionCheck(config)) {
+    try (OcrRuntime runtime = OcrRuntime.open(config)) {
       assertThat(runtime.model().dtype()).isEqualTo("bfloat16");
       PreparedImage image = runtime.prepare(ImageIO.read(page.toFile()));
       OcrResult result = runtime.submit(image, runtime.prompt(TaskSpec.of(Task.SPOTTING))).get(2, TimeUnit.MINUTES);

@@ -28,7 +28,7 @@ class GoldenTokensTest {
 
   @BeforeAll
   static void open() {
-    runtime = OcrRuntime.openWithoutRepetitionCheck(TestBundles.tinyConfig());
+    runtime = OcrRuntime.open(TestBundles.tinyConfig());
     manifest = ModelBundle.verify(runtime.bundleDir()).manifest();
     runtime.setLogitsHook((image, prompt, index, logits) -> {
       if (index == 0) {

@@ -45,11 +45,19 @@ class PromptTest {
 
     Prompt ie = zh.render(new TaskSpec(Task.IE, List.of("单价", "total's"), null, null));
 
-    assertThat(ie.text()).isEqualTo("提取图片中的: ['单价', \"total's\"] 的字段内容，并按照JSON格式返回。");
+    // the 1.0 README's wording (Latin words set off by spaces) and its field list ['key1','key2', ...]
+    assertThat(ie.text()).isEqualTo("提取图片中的: ['单价',\"total's\"] 的字段内容，并按照 JSON 格式返回。");
     assertThat(ie.sha256()).isEqualTo(Sha256.hex(ie.text()));
+    assertThat(zh.render(TaskSpec.of(Task.TABLE)).text()).isEqualTo("把图中的表格解析为 HTML。");
 
     assertThat(zh.render(new TaskSpec(Task.IE, List.of("发票号码"), null, null)).text())
-        .isEqualTo("输出发票号码的值。");
+        .isEqualTo("输出 发票号码 的值。");
+
+    PromptRenderer compact = new PromptRenderer(manifest.prompts(), "zh-compact");
+    assertThat(compact.render(new TaskSpec(Task.IE, List.of("发票号码"), null, null)).text()).isEqualTo("输出发票号码的值。");
+    assertThat(compact.render(TaskSpec.of(Task.TABLE)).text()).isEqualTo("把图中的表格解析为HTML。");
+    assertThat(compact.render(new TaskSpec(Task.TRANSLATE, List.of(), "zh", null)).text())
+        .startsWith("先提取文字，再将文字内容翻译为中文。");
     assertThat(zh.render(new TaskSpec(Task.TRANSLATE, List.of(), "en", null)).text())
         .startsWith("先提取文字，再将文字内容翻译为英文。");
     assertThat(zh.render(new TaskSpec(Task.VQA, List.of(), null, "What is the total?")).text())
@@ -67,7 +75,7 @@ class PromptTest {
 
   @Test
   void pythonReprOfStrings() {
-    assertThat(PromptRenderer.pythonList(List.of("a", "b c"))).isEqualTo("['a', 'b c']");
+    assertThat(PromptRenderer.pythonList(List.of("a", "b c"))).isEqualTo("['a','b c']");
     assertThat(PromptRenderer.pythonRepr("it's")).isEqualTo("\"it's\"");
     assertThat(PromptRenderer.pythonRepr("both ' and \"")).isEqualTo("'both \\' and \"'");
     assertThat(PromptRenderer.pythonRepr("tab\tnew\nback\\")).isEqualTo("'tab\\tnew\\nback\\\\'");

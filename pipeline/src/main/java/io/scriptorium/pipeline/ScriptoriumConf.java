@@ -52,6 +52,13 @@ public final class ScriptoriumConf {
   public static final String PREFILL_CHUNK_TOKENS = PREFIX + "batch.prefillChunkTokens";
   public static final int PREFILL_CHUNK_TOKENS_DEFAULT = 512;
 
+  /**
+   * Stop a sequence when the manifest's repetition detector sees a loop (finish reason {@code repetition}). Off by
+   * default: the official scripts decode to a stop token or the token cap.
+   */
+  public static final String STOP_REPETITION = PREFIX + "generation.stopRepetition";
+  public static final boolean STOP_REPETITION_DEFAULT = false;
+
   /** Intra-op threads per model runtime; 1 avoids the OpenMP oversubscription trap (stack-djl.md §8). */
   public static final String INTRA_OP_THREADS = PREFIX + "runtime.intraOpThreads";
   public static final int INTRA_OP_THREADS_DEFAULT = 1;
@@ -104,6 +111,7 @@ public final class ScriptoriumConf {
         Map.entry(MAX_BATCH_SIZE, String.valueOf(MAX_BATCH_SIZE_DEFAULT)),
         Map.entry(MAX_KV_TOKENS, String.valueOf(MAX_KV_TOKENS_DEFAULT)),
         Map.entry(PREFILL_CHUNK_TOKENS, String.valueOf(PREFILL_CHUNK_TOKENS_DEFAULT)),
+        Map.entry(STOP_REPETITION, String.valueOf(STOP_REPETITION_DEFAULT)),
         Map.entry(INTRA_OP_THREADS, String.valueOf(INTRA_OP_THREADS_DEFAULT)),
         Map.entry(PAGES_IN_FLIGHT, String.valueOf(PAGES_IN_FLIGHT_DEFAULT)),
         Map.entry(PAGES_PER_PARTITION, String.valueOf(PAGES_PER_PARTITION_DEFAULT)),
@@ -126,6 +134,7 @@ public final class ScriptoriumConf {
         .withMaxKvTokens(positiveInt(MAX_KV_TOKENS, MAX_KV_TOKENS_DEFAULT))
         .withPrefillChunkTokens(positiveInt(PREFILL_CHUNK_TOKENS, PREFILL_CHUNK_TOKENS_DEFAULT))
         .withIntraOpThreads(positiveInt(INTRA_OP_THREADS, INTRA_OP_THREADS_DEFAULT))
+        .withStopRepetition(bool(STOP_REPETITION, STOP_REPETITION_DEFAULT))
         .withPromptLanguage(language.isEmpty() ? null : language);
   }
 
@@ -187,6 +196,14 @@ public final class ScriptoriumConf {
 
   private String string(String key, String defaultValue) {
     return conf.get(key, defaultValue).trim();
+  }
+
+  private boolean bool(String key, boolean defaultValue) {
+    String raw = string(key, String.valueOf(defaultValue)).toLowerCase(java.util.Locale.ROOT);
+    if (!raw.equals("true") && !raw.equals("false")) {
+      throw new IllegalArgumentException(key + " must be true or false, got '" + raw + "'");
+    }
+    return Boolean.parseBoolean(raw);
   }
 
   private int positiveInt(String key, int defaultValue) {
