@@ -20,7 +20,8 @@ final class RerunCommand implements Callable<Integer> {
   @Mixin
   TaskOptions taskOptions;
 
-  @Option(names = "--prompt-set", description = "Prompt set of the bundle: zh (default of HunyuanOCR) or en.")
+  @Option(names = "--prompt-set",
+      description = "Prompt set of the bundle: zh (the 1.0 README's wording, default), zh-compact or en.")
   String promptSet;
 
   @Override

@@ -94,10 +94,11 @@ final class DocumentFunctions {
                 DataTypes.StringType))),
         new SqlFunction("ocr_trim_repetition",
             "_FUNC_(text) - Returns struct<text:string, trimmed:boolean, unit_length:int, repeats:int>: the text with "
-                + "a looping tail (a unit repeated up to the token cap) cut to one copy, whether anything was cut, the "
-                + "loop's unit length in chars and how many copies the tail held. NULL if text is NULL.",
+                + "a looping tail cut to one copy by HunyuanOCR's official rule (outputs of 8,000+ characters, 10+ "
+                + "copies), whether anything was cut, the loop's unit length in characters and how many copies the "
+                + "tail held. NULL if text is NULL.",
             "text - any model answer",
-            "> SELECT _FUNC_(concat('Total: ', repeat('0.00 ', 40))).repeats;\n 40",
+            "> SELECT _FUNC_(concat('Total: ', repeat('0.00 ', 2000))).repeats;\n 2000",
             Map.of(1, () -> udf((UDF1<Object, Row>) text -> trim(Args.string(text)), TRIMMED))));
   }
 

@@ -59,9 +59,7 @@ final class DocumentParser {
 
   static ParsedDocument parse(String raw) {
     Warnings w = new Warnings();
-    Trimmed t = RepetitionTrimmer.trim(raw);
-    w.trimmed(t);
-    String text = t.text().replace("\r\n", "\n").replace('\r', '\n');
+    String text = RepetitionTrimmer.prepare(raw, w).replace("\r\n", "\n").replace('\r', '\n');
     text = Fences.unwrap(text, Set.of("markdown", "md"));
     text = SpecialTokens.strip(text, w);
     if (text.isBlank()) {

@@ -15,9 +15,7 @@ final class FieldsParser {
 
   static ParseResult<Field> parse(String raw) {
     Warnings w = new Warnings();
-    Trimmed t = RepetitionTrimmer.trim(raw);
-    w.trimmed(t);
-    String s = t.text();
+    String s = RepetitionTrimmer.prepare(raw, w);
     if (s.isBlank()) {
       w.add(ParseWarning.EMPTY_OUTPUT, "no extraction output");
       return new ParseResult<>(List.of(), w.list());

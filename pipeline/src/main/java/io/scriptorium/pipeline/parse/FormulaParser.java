@@ -28,9 +28,7 @@ final class FormulaParser {
   /** A formula-task answer. Without delimiters the formula counts as display: the task reads a formula crop. */
   static Formula parseAnswer(String raw) {
     Warnings w = new Warnings();
-    Trimmed t = RepetitionTrimmer.trim(raw);
-    w.trimmed(t);
-    String s = Fences.unwrap(t.text(), Set.of("latex", "tex", "math", "")).strip();
+    String s = Fences.unwrap(RepetitionTrimmer.prepare(raw, w), Set.of("latex", "tex", "math", "")).strip();
     if (s.isEmpty()) {
       w.add(ParseWarning.EMPTY_OUTPUT, "no formula output");
       return new Formula(0, 0, true, "", null, true, w.list());

@@ -14,8 +14,16 @@ import java.io.Serializable;
 public record ParseWarning(String code, String message) implements Serializable {
   /** The input was null, empty or blank. */
   public static final String EMPTY_OUTPUT = "empty_output";
-  /** A looping tail was cut to one copy of its unit ({@link OutputParsers#trimRepetition}). */
+  /**
+   * A looping tail was cut to one copy of its unit by the official rule ({@link OutputParsers#trimRepetition}: at
+   * least 8000 chars and 10 back-to-back copies).
+   */
   public static final String REPETITION_TRIMMED = "repetition_trimmed";
+  /**
+   * The output (after the official trim) ends in a loop that the official rule does not cut, such as a shorter
+   * output or fewer copies; the text was left as is. The message gives the unit length and the copies.
+   */
+  public static final String REPETITION_SUSPECTED = "repetition_suspected";
   /** The output ends inside a structure (an unclosed table, formula, fence or JSON value, a text without box). */
   public static final String TRUNCATED = "truncated";
   /** Braces, {@code \begin..\end} environments, {@code \left..\right} or math delimiters do not pair up. */

@@ -34,9 +34,7 @@ final class SpottingParser {
 
   static ParseResult<Spot> parse(String raw) {
     SpottingParser p = new SpottingParser();
-    Trimmed t = RepetitionTrimmer.trim(raw);
-    p.warnings.trimmed(t);
-    String text = SpecialTokens.strip(t.text(), p.warnings);
+    String text = SpecialTokens.strip(RepetitionTrimmer.prepare(raw, p.warnings), p.warnings);
     if (text.isBlank()) {
       p.warnings.add(ParseWarning.EMPTY_OUTPUT, "no spotting output");
     } else if (text.contains(REF) || text.contains(QUAD)) {

@@ -44,9 +44,7 @@ final class TableParser {
   /** A table-task answer: the first table in it, and warnings for anything around it. */
   static Table parseAnswer(String raw) {
     Warnings w = new Warnings();
-    Trimmed t = RepetitionTrimmer.trim(raw);
-    w.trimmed(t);
-    String text = Fences.unwrap(t.text(), Set.of("html", "xml", ""));
+    String text = Fences.unwrap(RepetitionTrimmer.prepare(raw, w), Set.of("html", "xml", ""));
     if (text.isBlank()) {
       w.add(ParseWarning.EMPTY_OUTPUT, "no table output");
       return empty(0, w);

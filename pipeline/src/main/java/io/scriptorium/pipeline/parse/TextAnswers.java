@@ -81,9 +81,7 @@ final class TextAnswers {
 
   /** The trimmed answer after repetition trimming, or null (with a warning) when blank. */
   private static String start(String raw, Warnings w, String emptyMessage) {
-    Trimmed t = RepetitionTrimmer.trim(raw);
-    w.trimmed(t);
-    String s = t.text().strip();
+    String s = RepetitionTrimmer.prepare(raw, w).strip();
     if (s.isEmpty()) {
       w.add(ParseWarning.EMPTY_OUTPUT, emptyMessage);
       return null;

@@ -28,13 +28,6 @@ final class Warnings {
     }
   }
 
-  void trimmed(Trimmed t) {
-    if (t.trimmed()) {
-      add(ParseWarning.REPETITION_TRIMMED,
-          "cut a looping tail of " + t.repeats() + " copies of a " + t.unitLength() + "-char unit to one copy");
-    }
-  }
-
   List<ParseWarning> list() {
     if (dropped == 0) {
       return List.copyOf(list);

@@ -138,11 +138,23 @@ class SpottingParserTest {
   }
 
   @Test
-  void aLoopOfIdenticalItemsIsCutToOne() {
-    ParseResult<Spot> result = OutputParsers.spotting(Samples.SPOT_SHIP + "LAMAR(446,850),(559,878)".repeat(200));
+  void aLongLoopOfIdenticalItemsIsCutToOne() {
+    // 400 copies of 24 chars: past the official 8,000 chars and 10 copies.
+    ParseResult<Spot> result = OutputParsers.spotting(Samples.SPOT_SHIP + "LAMAR(446,850),(559,878)".repeat(400));
 
     assertThat(result.records()).hasSize(4);
     assertThat(result.warnings()).extracting(ParseWarning::code).containsExactly(ParseWarning.REPETITION_TRIMMED);
+  }
+
+  @Test
+  void aShorterLoopIsKeptAndReported() {
+    // 200 copies are 4,800 chars: the official rule leaves them, the detector reports them.
+    ParseResult<Spot> result = OutputParsers.spotting(Samples.SPOT_SHIP + "LAMAR(446,850),(559,878)".repeat(200));
+
+    assertThat(result.records()).hasSize(203);
+    assertThat(result.warnings()).extracting(ParseWarning::code)
+        .containsExactly(ParseWarning.REPETITION_SUSPECTED);
+    assertThat(result.warnings().get(0).message()).contains("200 copies of a 24-char unit");
   }
 
   @Test
