@@ -418,23 +418,25 @@ class TextAttention(nn.Module):
 
     def forward(self, x: torch.Tensor, cos: torch.Tensor, sin: torch.Tensor, allowed: torch.Tensor,
                 mask_value: float, k_cache: torch.Tensor, v_cache: torch.Tensor,
-                write_cols: Optional[torch.Tensor]) -> torch.Tensor:
-        """Runtime path. k_cache/v_cache [B, KVH, W, D] are views of the runtime's KV slots and are written in
-        place: with write_cols None (prefill) the T new keys go to the last T columns; otherwise (decode, T = 1)
-        row b's key goes to column write_cols[b]. Attention then reads the view, masked by `allowed` [B, 1, T, W]."""
+                write_cols: Optional[torch.Tensor], v_dims_first: bool) -> torch.Tensor:
+        """Runtime path. k_cache [B, KVH, W, D] and v_cache ([B, KVH, D, W] when v_dims_first, else [B, KVH, W, D])
+        are views of the runtime's KV slots and are written in place: with write_cols None (prefill) the T new
+        tokens go to the last T columns; otherwise (decode, T = 1) row b's token goes to column write_cols[b].
+        Attention then reads the views, masked by `allowed` [B, 1, T, W]."""
         b, t = x.size(0), x.size(1)
         q, k, v = self.project(x, cos, sin)
+        v_rows = v_cache.transpose(2, 3) if v_dims_first else v_cache  # [B, KVH, W, D] either way
         if write_cols is None:
             w = k_cache.size(2)
             k_cache.narrow(2, w - t, t).copy_(k)
-            v_cache.narrow(2, w - t, t).copy_(v)
+            v_rows.narrow(2, w - t, t).copy_(v)
         else:
             rows = torch.arange(b, device=x.device).unsqueeze(1)
             heads = torch.arange(self.kv_heads, device=x.device).unsqueeze(0)
             idx: List[Optional[torch.Tensor]] = [rows, heads, write_cols.unsqueeze(1)]
             k_cache.index_put_(idx, k.squeeze(2))
-            v_cache.index_put_(idx, v.squeeze(2))
-        return self.o_proj(attend(q, k_cache, v_cache, allowed, self.scale, mask_value))
+            v_rows.index_put_(idx, v.squeeze(2))
+        return self.o_proj(attend(q, k_cache, v_rows, allowed, self.scale, mask_value))
 
     def plain(self, x: torch.Tensor, cos: torch.Tensor, sin: torch.Tensor, allowed: torch.Tensor,
               mask_value: float, past_k: torch.Tensor, past_v: torch.Tensor
@@ -476,8 +478,9 @@ class TextLayer(nn.Module):
 
     def forward(self, x: torch.Tensor, cos: torch.Tensor, sin: torch.Tensor, allowed: torch.Tensor,
                 mask_value: float, k_cache: torch.Tensor, v_cache: torch.Tensor,
-                write_cols: Optional[torch.Tensor]) -> torch.Tensor:
-        x = x + self.self_attn(self.input_layernorm(x), cos, sin, allowed, mask_value, k_cache, v_cache, write_cols)
+                write_cols: Optional[torch.Tensor], v_dims_first: bool) -> torch.Tensor:
+        x = x + self.self_attn(self.input_layernorm(x), cos, sin, allowed, mask_value, k_cache, v_cache, write_cols,
+                               v_dims_first)
         return x + self.mlp(self.post_attention_layernorm(x))
 
     def plain(self, x: torch.Tensor, cos: torch.Tensor, sin: torch.Tensor, allowed: torch.Tensor,
@@ -527,6 +530,9 @@ class HunyuanOCR(nn.Module):
         self.patch_dim = 3 * vision["patch_size"] * vision["patch_size"]
         self.image_token_id = image_token_id
         self.mask_value = float(torch.finfo(torch.float32).min)
+        # Values cached dims-first ([.., D, S]) make a decode step's w @ v read them as the streamed GEMM operand
+        # (2x the bandwidth on CPU BLAS); scaled_dot_product_attention wants them tokens-first ([.., S, D]).
+        self.v_dims_first = ATTENTION == "chunked"
         inv_full, axes = xdrope_tables(llm["head_dim"], llm["rope_theta"], llm["xdrope_alpha"], llm["xdrope_section"])
         self.register_buffer("rope_inv_freq", inv_full, persistent=False)
         self.register_buffer("rope_axis", axes, persistent=False)
@@ -582,7 +588,7 @@ class HunyuanOCR(nn.Module):
         allowed = (kj <= qi).view(1, 1, t, w)
         i = 0
         for layer in self.model.layers:
-            x = layer(x, cos, sin, allowed, self.mask_value, k_slot[i], v_slot[i], None)
+            x = layer(x, cos, sin, allowed, self.mask_value, k_slot[i], v_slot[i], None, self.v_dims_first)
             i += 1
         logits = self.lm_logits(self.model.norm(x[:, -1, :]))
         return logits.argmax(-1), logits
@@ -591,8 +597,9 @@ class HunyuanOCR(nn.Module):
     def decode(self, tokens: torch.Tensor, lengths: torch.Tensor, k_rows: torch.Tensor, v_rows: torch.Tensor
                ) -> Tuple[torch.Tensor, torch.Tensor, torch.Tensor]:
         """One greedy step for B running sequences. tokens [B]: each row's last id; lengths [B]: its cached tokens
-        (= the position of that id, on all four axes, and the column it is written to); k_rows/v_rows
-        [L, B, KVH, W, D] with W > max(lengths): views of the rows' slots, written in place. Returns
+        (= the position of that id, on all four axes, and the column it is written to); k_rows/v_rows: views of
+        the rows' slots over columns 0..W-1 with W > max(lengths) (v dims-first when so cached), written in place.
+        Returns
         (next ids [B], logits [B, V] float32, lengths + 1), all on the inputs' device."""
         b = tokens.size(0)
         w = k_rows.size(3)
@@ -603,17 +610,20 @@ class HunyuanOCR(nn.Module):
         allowed = (torch.arange(w, device=tokens.device).unsqueeze(0) <= lengths.unsqueeze(1)).view(b, 1, 1, w)
         i = 0
         for layer in self.model.layers:
-            x = layer(x, cos, sin, allowed, self.mask_value, k_rows[i], v_rows[i], lengths)
+            x = layer(x, cos, sin, allowed, self.mask_value, k_rows[i], v_rows[i], lengths, self.v_dims_first)
             i += 1
         logits = self.lm_logits(self.model.norm(x[:, 0, :]))
         return logits.argmax(-1), logits, lengths + 1
 
     @torch.jit.export
     def new_kv(self, shape: torch.Tensor) -> Tuple[torch.Tensor, torch.Tensor]:
-        """The caller's KV cache: shape [slots, slot_tokens, 0] (no data, its sizes and device only) -> k and v,
-        each [L, slots, KVH, slot_tokens, D] zeros in the bundle dtype on shape's device."""
+        """The caller's KV cache: shape [slots, slot_tokens, 0] (no data, its sizes and device only) -> k
+        [L, slots, KVH, slot_tokens, D] and v of the same shape, or [L, slots, KVH, D, slot_tokens] when values are
+        cached dims-first (manifest runtime.v_cache), zeros in the bundle dtype on shape's device."""
         size = [self.num_layers, shape.size(0), self.kv_heads, shape.size(1), self.head_dim]
         k = torch.zeros(size, dtype=self._dtype(), device=shape.device)
+        if self.v_dims_first:
+            size = [self.num_layers, shape.size(0), self.kv_heads, self.head_dim, shape.size(1)]
         return k, torch.zeros(size, dtype=self._dtype(), device=shape.device)
 
     @torch.jit.export
@@ -1075,7 +1085,8 @@ def make_manifest(model_id, revision, dtype, vision, llm, special, preprocessing
 def write_bundle(out: str, model: HunyuanOCR, tokenizer_json_bytes: bytes, manifest_base: dict):
     os.makedirs(out, exist_ok=True)
     model.eval()
-    manifest_base["runtime"] = {"attention": ATTENTION, "exported_with_torch": torch.__version__.split("+")[0]}
+    manifest_base["runtime"] = {"attention": ATTENTION, "exported_with_torch": torch.__version__.split("+")[0],
+                                "v_cache": "dims_first" if model.v_dims_first else "tokens_first"}
     with torch.no_grad():
         scripted = torch.jit.script(model)
     mp = os.path.join(out, "model.pt")
@@ -1219,7 +1230,13 @@ class SlotRunner:
         self.m = module
         self.chunk = chunk
         self.k, self.v = module.new_kv(torch.zeros(slots, slot_tokens, 0, device=device))
+        self.v_dims_first = bool(module.v_dims_first)
         self.device = device
+
+    def views(self, first: int, last: int, width: int) -> Tuple[torch.Tensor, torch.Tensor]:
+        """k and v of slots first..last-1 over columns 0..width-1 (basic slicing: views the methods write into)."""
+        v = self.v[:, first:last, :, :, :width] if self.v_dims_first else self.v[:, first:last, :, :width]
+        return self.k[:, first:last, :, :width], v
 
     def prefill(self, slot: int, emb: torch.Tensor, pos: np.ndarray, chunk: Optional[int] = None):
         """Whole prompt into `slot`, `chunk` tokens per call; returns (first id, last logits)."""
@@ -1229,17 +1246,18 @@ class SlotRunner:
         nxt = logits = None
         for a in range(0, S, chunk):
             b = min(S, a + chunk)
-            nxt, logits = self.m.prefill_chunk(emb[:, a:b], pos_t[:, :, a:b], self.k[:, slot:slot + 1, :, :b],
-                                               self.v[:, slot:slot + 1, :, :b])
+            k, v = self.views(slot, slot + 1, b)
+            nxt, logits = self.m.prefill_chunk(emb[:, a:b], pos_t[:, :, a:b], k, v)
         return int(nxt[0]), logits
 
     def decode(self, tokens: torch.Tensor, lengths: torch.Tensor, width: int):
-        n = tokens.size(0)
-        return self.m.decode(tokens, lengths, self.k[:, :n, :, :width], self.v[:, :n, :, :width])
+        k, v = self.views(0, tokens.size(0), width)
+        return self.m.decode(tokens, lengths, k, v)
 
     def move(self, src: int, dst: int, length: int):
-        self.m.copy_kv(self.k[:, dst:dst + 1, :, :length], self.v[:, dst:dst + 1, :, :length],
-                       self.k[:, src:src + 1, :, :length], self.v[:, src:src + 1, :, :length])
+        dk, dv = self.views(dst, dst + 1, length)
+        sk, sv = self.views(src, src + 1, length)
+        self.m.copy_kv(dk, dv, sk, sv)
 
 
 def greedy_runtime(module, manifest: dict, pixels: np.ndarray, grid, ids: List[int], pos: np.ndarray, max_new: int,
@@ -1810,14 +1828,13 @@ def device_check(bundle: str) -> dict:
         ids = torch.zeros(1, rows + 10, dtype=torch.long, device=meta)
         emb = sm.prefill_embeds(ids, img)
         outputs["prefill_embeds"] = [emb]
-        k, vv = sm.new_kv(torch.zeros(3, 64, 0, device=meta))
-        outputs["new_kv"] = [k, vv]
-        outputs["prefill_chunk"] = list(sm.prefill_chunk(emb[:, :16], torch.zeros(1, 4, 16, dtype=torch.long, device=meta),
-                                                         k[:, 2:3, :, :40], vv[:, 2:3, :, :40]))
+        run = SlotRunner(sm, man, 3, 64, device=meta)  # new_kv
+        outputs["new_kv"] = [run.k, run.v]
+        outputs["prefill_chunk"] = list(sm.prefill_chunk(emb[:, :16], torch.zeros(1, 4, 16, dtype=torch.long,
+                                                                                  device=meta), *run.views(2, 3, 40)))
         outputs["decode"] = list(sm.decode(torch.zeros(2, dtype=torch.long, device=meta),
-                                           torch.zeros(2, dtype=torch.long, device=meta), k[:, :2, :, :41],
-                                           vv[:, :2, :, :41]))
-        outputs["copy_kv"] = [sm.copy_kv(k[:, :1, :, :40], vv[:, :1, :, :40], k[:, 2:3, :, :40], vv[:, 2:3, :, :40])]
+                                           torch.zeros(2, dtype=torch.long, device=meta), *run.views(0, 2, 41)))
+        outputs["copy_kv"] = [sm.copy_kv(*run.views(0, 1, 40), *run.views(2, 3, 40))]
     report["outputs_off_meta"] = ["%s output %d on %s" % (n, i, t.device) for n, outs in outputs.items()
                                   for i, t in enumerate(outs) if t.device != meta]
     report["methods_run_on_meta"] = sorted(outputs)

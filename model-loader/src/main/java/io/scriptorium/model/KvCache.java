@@ -26,14 +26,18 @@ final class KvCache implements AutoCloseable {
   private final int slots;
   private final int slotTokens;
   private final long bytes;
+  /** Values stored {@code [L, slots, KVH, D, slotTokens]} (manifest runtime.v_cache = dims_first). */
+  private final boolean valuesDimsFirst;
 
-  private KvCache(NDManager manager, NDArray k, NDArray v, int slots, int slotTokens, long bytes) {
+  private KvCache(NDManager manager, NDArray k, NDArray v, int slots, int slotTokens, long bytes,
+      boolean valuesDimsFirst) {
     this.manager = manager;
     this.k = k;
     this.v = v;
     this.slots = slots;
     this.slotTokens = slotTokens;
     this.bytes = bytes;
+    this.valuesDimsFirst = valuesDimsFirst;
   }
 
   /**
@@ -41,8 +45,9 @@ final class KvCache implements AutoCloseable {
    * and the settings that give it: on the CPU before allocating when it would take more than 3/4 of physical memory,
    * on a GPU when the allocation fails.
    */
-  static KvCache allocate(TorchModule module, NDManager parent, Manifest.Llm llm, String dtype, int slots,
-      int slotTokens) {
+  static KvCache allocate(TorchModule module, NDManager parent, Manifest manifest, int slots, int slotTokens) {
+    Manifest.Llm llm = manifest.llm();
+    String dtype = manifest.dtype();
     DataType type = dataType(dtype);
     long bytes = llm.kvBytesPerToken(type.getNumOfBytes()) * slots * slotTokens;
     Device device = parent.getDevice();
@@ -60,7 +65,7 @@ final class KvCache implements AutoCloseable {
     NDManager manager = parent.newSubManager();
     try {
       NDList kv = module.newKv(manager, slots, slotTokens);
-      return new KvCache(manager, kv.get(0), kv.get(1), slots, slotTokens, bytes);
+      return new KvCache(manager, kv.get(0), kv.get(1), slots, slotTokens, bytes, manifest.valuesDimsFirst());
     } catch (EngineException | OutOfMemoryError e) {
       manager.close();
       throw new IllegalStateException(what + " could not be allocated on " + device + ": " + e.getMessage() + remedy,
@@ -85,19 +90,21 @@ final class KvCache implements AutoCloseable {
     return slots - 1;
   }
 
-  /** Keys and values of slots {@code 0..rows-1}, columns {@code 0..width-1}: {@code [L, rows, KVH, width, D]}. */
+  /** Keys and values of slots {@code 0..rows-1} over token columns {@code 0..width-1}. */
   NDArray[] rows(NDManager m, int rows, int width) {
-    return views(m, new NDIndex(":, 0:{}, :, 0:{}", rows, width));
+    return views(m, 0, rows, width);
   }
 
-  /** Keys and values of one slot, columns {@code 0..width-1}: {@code [L, 1, KVH, width, D]}. */
+  /** Keys and values of one slot over token columns {@code 0..width-1}. */
   NDArray[] slot(NDManager m, int slot, int width) {
-    return views(m, new NDIndex(":, {}:{}, :, 0:{}", slot, slot + 1, width));
+    return views(m, slot, slot + 1, width);
   }
 
-  private NDArray[] views(NDManager m, NDIndex index) {
-    NDArray kv = k.get(index);
-    NDArray vv = v.get(index);
+  /** k {@code [L, n, KVH, width, D]}; v the same, or {@code [L, n, KVH, D, width]} when stored dims-first. */
+  private NDArray[] views(NDManager m, int first, int last, int width) {
+    NDArray kv = k.get(new NDIndex(":, {}:{}, :, 0:{}", first, last, width));
+    NDArray vv = v.get(valuesDimsFirst ? new NDIndex(":, {}:{}, :, :, 0:{}", first, last, width)
+        : new NDIndex(":, {}:{}, :, 0:{}", first, last, width));
     kv.attach(m);
     vv.attach(m);
     return new NDArray[] {kv, vv};

@@ -21,7 +21,8 @@ record Manifest(
     Special special,
     Preprocessing preprocessing,
     Prompts prompts,
-    Generation generation) {
+    Generation generation,
+    boolean valuesDimsFirst) {
 
   static final int SUPPORTED_FORMAT_VERSION = 2;
 
@@ -44,6 +45,10 @@ record Manifest(
   int maxPositions() {
     return llm.maxPositions();
   }
+
+  /** manifest {@code runtime.v_cache}: how the module's {@code new_kv} lays out cached values. */
+  static final String V_CACHE_DIMS_FIRST = "dims_first";
+  static final String V_CACHE_TOKENS_FIRST = "tokens_first";
 
   /** Token ids of the chat template. */
   record Special(int bos, int user, int[] eos, int systemSep, int imageStart, int imageEnd, int imageToken) {}
@@ -107,7 +112,20 @@ record Manifest(
         special(object(root, "special_tokens")),
         preprocessing(object(root, "preprocessing")),
         prompts(object(root, "prompts")),
-        generation(object(root, "generation")));
+        generation(object(root, "generation")),
+        valuesDimsFirst(root));
+  }
+
+  private static boolean valuesDimsFirst(JsonObject root) {
+    if (!root.has("runtime") || !root.getAsJsonObject("runtime").has("v_cache")) {
+      return false;
+    }
+    String layout = string(root.getAsJsonObject("runtime"), "v_cache");
+    if (!layout.equals(V_CACHE_DIMS_FIRST) && !layout.equals(V_CACHE_TOKENS_FIRST)) {
+      throw new BundleException("manifest.json runtime.v_cache must be " + V_CACHE_DIMS_FIRST + " or "
+          + V_CACHE_TOKENS_FIRST + ", got '" + layout + "'");
+    }
+    return layout.equals(V_CACHE_DIMS_FIRST);
   }
 
   private static Special special(JsonObject o) {

@@ -70,7 +70,7 @@ public final class RuntimeProbe {
     try (TorchModule module = TorchModule.load(bundle, DjlSettings.device(device));
         NDManager state = module.newManager()) {
       int width = context + warmUp + steps + 1;
-      try (KvCache cache = KvCache.allocate(module, state, llm, bundle.manifest().dtype(), batch, width)) {
+      try (KvCache cache = KvCache.allocate(module, state, bundle.manifest(), batch, width)) {
         NDArray tokens = state.create(new long[batch]);
         long[] start = new long[batch];
         java.util.Arrays.fill(start, context);

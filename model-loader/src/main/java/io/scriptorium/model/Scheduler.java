@@ -99,7 +99,7 @@ final class Scheduler implements Runnable {
     this.decoder = decoder;
     this.longLived = module.newManager();
     try {
-      this.cache = KvCache.allocate(module, longLived, manifest.llm(), manifest.dtype(), maxBatchSize + 1, slotTokens);
+      this.cache = KvCache.allocate(module, longLived, manifest, maxBatchSize + 1, slotTokens);
     } catch (RuntimeException e) {
       longLived.close();
       throw e;

@@ -16,7 +16,8 @@ import org.junit.jupiter.api.Test;
  * Nine page/prompt pairs submitted at different times, so they join the running batch and leave it at different steps
  * (different prompt lengths, so different cache widths; different max tokens per task; rows moving between KV slots
  * as others leave). Each must produce exactly the ids of its lone decode; the largest logits difference is printed.
- * Images are encoded on the vision thread while the batch keeps decoding, so outputs are long enough to overlap.
+ * Images are encoded on the vision thread while the batch keeps decoding (tens of steps on a busy machine), so
+ * outputs are long enough to overlap.
  */
 class BatchInvarianceTest {
   private static final String[] PAGES = {
@@ -30,15 +31,14 @@ class BatchInvarianceTest {
   @Test
   void batchedDecodeEqualsLoneDecode() throws Exception {
     RuntimeConfig config = TestBundles.tinyConfig().withMaxBatchSize(4)
-        .withMaxNewTokensOverride(Map.of("spotting", 24, "parse", 92, "formula", 36, "table", 68, "chart", 48,
-            "text", 112, "subtitles", 56, "ie", 80, "vqa", 44));
+        .withMaxNewTokensOverride(Map.of("spotting", 150, "parse", 240, "formula", 160, "table", 170, "chart", 180,
+            "text", 230, "subtitles", 190, "ie", 200, "vqa", 210));
     try (OcrRuntime runtime = OcrRuntime.open(config)) {
       List<Job> jobs = jobs(runtime);
       // warm-up: the vision tower's first calls include TorchScript's profiling, during which the batch would drain
       for (Job job : jobs.subList(0, PAGES.length)) {
         runtime.submit(job.image(), job.prompt()).get(2, TimeUnit.MINUTES);
       }
-      long warmSteps = runtime.stats().steps();
       Map<Key, float[]> batched = new ConcurrentHashMap<>();
       Map<Job, Long> joinedAt = new ConcurrentHashMap<>();
       runtime.setLogitsHook((image, prompt, index, logits) -> {
@@ -48,11 +48,15 @@ class BatchInvarianceTest {
         }
       });
 
-      // staggered: 2 now, then 2 more every few decode steps
+      // staggered: 2 now, then 2 more a few decode steps after the previous ones joined (images are encoded on the
+      // vision thread while the batch decodes, so waiting on joins rather than on step counts keeps the overlap)
       List<CompletableFuture<OcrResult>> futures = new ArrayList<>();
-      long[] waitForStep = {0, 0, 12, 12, 32, 32, 56, 56, 76};
+      long[] stepsAfterJoin = {0, 0, 2, 2, 4, 4, 6, 6, 2};
       for (int i = 0; i < jobs.size(); i++) {
-        awaitSteps(runtime, warmSteps + waitForStep[i]);
+        if (i > 0 && stepsAfterJoin[i] != stepsAfterJoin[i - 1]) {
+          awaitJoined(joinedAt, jobs.subList(0, i));
+          awaitSteps(runtime, runtime.stats().steps() + stepsAfterJoin[i]);
+        }
         futures.add(runtime.submit(jobs.get(i).image(), jobs.get(i).prompt()));
       }
       List<OcrResult> together = new ArrayList<>();
@@ -100,6 +104,13 @@ class BatchInvarianceTest {
       jobs.add(new Job(pages.get(i % pages.size()), runtime.prompt(specs.get(i))));
     }
     return jobs;
+  }
+
+  private static void awaitJoined(Map<Job, Long> joinedAt, List<Job> jobs) throws InterruptedException {
+    long deadline = System.nanoTime() + TimeUnit.MINUTES.toNanos(1);
+    while (!joinedAt.keySet().containsAll(jobs) && System.nanoTime() < deadline) {
+      Thread.sleep(1);
+    }
   }
 
   private static void awaitSteps(OcrRuntime runtime, long steps) throws InterruptedException {
