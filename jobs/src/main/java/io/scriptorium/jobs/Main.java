@@ -14,7 +14,7 @@ import picocli.CommandLine.Command;
     name = "scriptorium",
     mixinStandardHelpOptions = true,
     description = "Archive-scale document OCR with HunyuanOCR on Spark and Delta Lake.",
-    subcommands = {DigitizeCommand.class, RerunCommand.class, RequeueCommand.class, SqlCommand.class, ReparseCommand.class, ParseCommand.class, ReportCommand.class, BenchCommand.class, EvalCommand.class})
+    subcommands = {DigitizeCommand.class, RerunCommand.class, RequeueCommand.class, SqlCommand.class, ReparseCommand.class, ParseCommand.class, ReportCommand.class, BenchCommand.class, EvalCommand.class, InspectImageCommand.class})
 public final class Main implements Runnable {
 
   public static void main(String[] args) {
@@ -24,7 +24,18 @@ public final class Main implements Runnable {
 
   /** Runs a command and returns its exit code (0 when it succeeded, even if some pages failed). */
   public static int run(String... args) {
-    return new CommandLine(new Main()).setCaseInsensitiveEnumValuesAllowed(true).execute(args);
+    CommandLine commandLine = new CommandLine(new Main()).setCaseInsensitiveEnumValuesAllowed(true);
+    CommandLine.IParameterExceptionHandler usage = commandLine.getParameterExceptionHandler();
+    commandLine.setParameterExceptionHandler((e, arguments) -> {
+      if (!(e.getCommandLine().getCommand() instanceof InspectImageCommand)) {
+        return usage.handleParseException(e, arguments);
+      }
+      // one line, like the command's other usage errors (a missing file, an unreadable bundle)
+      e.getCommandLine().getErr().println("scriptorium " + InspectImageCommand.NAME + ": " + e.getMessage()
+          + " (see --help)");
+      return 2;
+    });
+    return commandLine.execute(args);
   }
 
   @Override

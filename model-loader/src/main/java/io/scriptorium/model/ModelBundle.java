@@ -77,6 +77,19 @@ final class ModelBundle {
     return verify(localDir(spec));
   }
 
+  /** The bytes of a bundle's manifest.json, nothing else read or checked (for preprocessing without the model). */
+  static byte[] manifestBytes(String spec) {
+    if (RuntimeConfig.BUILTIN_TINY.equals(spec)) {
+      return resource(MANIFEST);
+    }
+    Path file = localDir(spec).resolve(MANIFEST);
+    try {
+      return Files.readAllBytes(file);
+    } catch (IOException e) {
+      throw new BundleException("cannot read " + file + ": " + e, e);
+    }
+  }
+
   static Path localDir(String spec) {
     Path dir;
     if (spec.startsWith("file:")) {

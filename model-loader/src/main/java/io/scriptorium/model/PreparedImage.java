@@ -1,5 +1,10 @@
 package io.scriptorium.model;
 
+import java.nio.ByteBuffer;
+import java.nio.ByteOrder;
+import java.security.MessageDigest;
+import java.util.HexFormat;
+
 /**
  * An image after preprocessing: resized to the patch grid and normalised, ready for the vision encoder. Made by
  * {@link OcrRuntime#prepare} on any thread; holds {@code gridH * gridW * 768} floats.
@@ -69,6 +74,30 @@ public final class PreparedImage {
   /** {@code [gridH * gridW, 3 * patch * patch]} row-major; shared, not copied. */
   float[] pixels() {
     return pixels;
+  }
+
+  /** {@code [gridH * gridW, 3 * patch * patch]}: the shape of the pixel values. */
+  public int[] pixelValuesShape() {
+    int rows = gridH * gridW;
+    return new int[] {rows, rows == 0 ? 0 : pixels.length / rows};
+  }
+
+  /**
+   * Lower-case hex sha256 of the pixel values as little-endian float32, row-major: the {@code pixel_values_sha256}
+   * that {@code hunyuan_ocr.py preprocess} prints for the same image and bundle.
+   */
+  public String pixelValuesSha256() {
+    MessageDigest digest = Sha256.newDigest();
+    ByteBuffer buffer = ByteBuffer.allocate(1 << 16).order(ByteOrder.LITTLE_ENDIAN);
+    for (float value : pixels) {
+      if (!buffer.hasRemaining()) {
+        digest.update(buffer.array(), 0, buffer.position());
+        buffer.clear();
+      }
+      buffer.putFloat(value);
+    }
+    digest.update(buffer.array(), 0, buffer.position());
+    return HexFormat.of().formatHex(digest.digest());
   }
 
   /** Identifies the preprocessing settings, so an image prepared for another bundle is refused. */

@@ -75,9 +75,12 @@ public final class ScriptoriumConf {
   public static final String PDF_DPI = PREFIX + "pdf.dpi";
   public static final int PDF_DPI_DEFAULT = 200;
 
-  /** Declared pixel count above which an image is refused as a decompression bomb. */
+  /**
+   * Declared pixel count above which an image is refused as a decompression bomb; the default is Pillow's limit
+   * (twice {@code Image.MAX_IMAGE_PIXELS}), beyond which the official processor cannot open the image either.
+   */
   public static final String MAX_DECLARED_PIXELS = PREFIX + "image.maxDeclaredPixels";
-  public static final long MAX_DECLARED_PIXELS_DEFAULT = 500_000_000L;
+  public static final long MAX_DECLARED_PIXELS_DEFAULT = PageOptions.PILLOW_MAX_PIXELS;
 
   /** Pages per committed result chunk: a killed run redoes at most the chunk in flight. */
   public static final String CHUNK_PAGES = PREFIX + "commit.chunkPages";
@@ -164,7 +167,7 @@ public final class ScriptoriumConf {
     PageOptions d = PageOptions.defaults();
     return new PageOptions(
         positiveInt(PDF_DPI, PDF_DPI_DEFAULT),
-        d.maxDecodedPixels(),
+        d.maxRenderedPixels(),
         positiveLong(MAX_DECLARED_PIXELS, MAX_DECLARED_PIXELS_DEFAULT),
         d.minSide(),
         d.maxFileBytes());

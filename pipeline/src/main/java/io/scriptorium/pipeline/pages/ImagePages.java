@@ -1,16 +1,31 @@
 package io.scriptorium.pipeline.pages;
 
 import java.awt.image.BufferedImage;
+import java.awt.image.ColorModel;
+import java.awt.image.ComponentColorModel;
 import java.io.IOException;
 import java.util.Iterator;
 import javax.imageio.ImageIO;
-import javax.imageio.ImageReadParam;
 import javax.imageio.ImageReader;
+import javax.imageio.metadata.IIOMetadata;
 import javax.imageio.stream.FileImageInputStream;
 import javax.imageio.stream.ImageInputStream;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+import org.w3c.dom.Node;
 
-/** Raster images through ImageIO (TwelveMonkeys for JPEG, TIFF, BMP and WebP). Every image of a TIFF is a page. */
+/**
+ * Raster images through ImageIO (TwelveMonkeys for JPEG, TIFF, BMP and WebP; the JDK for PNG and GIF). Every image
+ * of a TIFF is a page. Pages are decoded at full resolution, never subsampled, and converted to RGB as Pillow does
+ * ({@link Rgb}, {@link JpegRgb}): what the official processor resizes is what the model here resizes.
+ */
 final class ImagePages implements PageSource {
+  /** Pillow's {@code Image.MAX_IMAGE_PIXELS}: it warns above this and fails above twice this. */
+  static final long PILLOW_WARNING_PIXELS = 89_478_485L;
+
+  private static final String TIFF_METADATA = "com_sun_media_imageio_plugins_tiff_image_1.0";
+  private static final Logger LOG = LoggerFactory.getLogger(ImagePages.class);
+
   private final SourceAccess access;
   private final ImageInputStream in;
   private final ImageReader reader;
@@ -88,39 +103,74 @@ final class ImagePages implements PageSource {
       throw new Problem(PageFailure.CORRUPT_IMAGE,
           "JPEG data is truncated: no end-of-image marker after the last scan");
     }
-    int step = subsampling(size, options.maxDecodedPixels());
-    ImageReadParam param = reader.getDefaultReadParam();
-    if (step > 1) {
-      param.setSourceSubsampling(step, step, 0, 0);
+    if (size.pixels() > PILLOW_WARNING_PIXELS) {
+      LOG.warn("{} page {}: {} x {} = {} pixels, over Pillow's MAX_IMAGE_PIXELS ({}): decoded in full like Pillow,"
+          + " about {} MB of heap", access.uri(), pageNo, size.width(), size.height(), size.pixels(),
+          PILLOW_WARNING_PIXELS, size.pixels() * 3 / 1_000_000);
     }
     BufferedImage image;
     try {
-      image = Rgb.toRgb(reader.read(pageNo - 1, param));
+      image = access.format() == PageFormat.JPEG ? JpegRgb.read(reader, JpegRgb.space(access.localFile())) : null;
+      if (image == null) {
+        BufferedImage decoded = reader.read(pageNo - 1, reader.getDefaultReadParam());
+        if (access.format() == PageFormat.TIFF && associatedAlpha(pageNo - 1)) {
+          decoded = premultiplied(decoded);
+        }
+        image = Rgb.toRgb(decoded);
+      }
     } catch (IOException | RuntimeException e) {
       throw corrupt("cannot decode: ", e);
     } catch (OutOfMemoryError e) {
       // One allocation failed and nothing refers to it: the executor lives on, this page fails.
       throw new Problem(PageFailure.DECOMPRESSION_BOMB, "ran out of memory decoding " + size.width() + " x "
-          + size.height() + " pixels at subsampling " + step, e);
+          + size.height() + " pixels", e);
+    }
+    if (image.getWidth() != size.width() || image.getHeight() != size.height()) {
+      throw new Problem(PageFailure.CORRUPT_IMAGE, "decoded " + image.getWidth() + " x " + image.getHeight()
+          + " pixels but the header declares " + size.width() + " x " + size.height());
     }
     String sha = wholeFile ? scan().sha256() : Rgb.sha256(image);
     return new Decoded(image, size.width(), size.height(), sha);
   }
 
-  /** The smallest step whose subsampled raster fits the cap. */
-  static int subsampling(Size size, long maxPixels) {
-    int step = 1;
-    if (size.pixels() > maxPixels) {
-      step = (int) Math.ceil(Math.sqrt((double) size.pixels() / maxPixels));
+  /**
+   * Whether the TIFF page's ExtraSamples (tag 338) says its alpha is associated (premultiplied). TwelveMonkeys returns
+   * such samples as they are stored but with a non-premultiplied colour model; Pillow divides the alpha out.
+   */
+  private boolean associatedAlpha(int index) {
+    IIOMetadata metadata;
+    try {
+      metadata = reader.getImageMetadata(index);
+    } catch (IOException | RuntimeException e) {
+      return false; // the pixels decoded; without metadata, take them as they are
     }
-    while (ceilDiv(size.width(), step) * ceilDiv(size.height(), step) > maxPixels) {
-      step++;
+    if (metadata == null || !TIFF_METADATA.equals(metadata.getNativeMetadataFormatName())) {
+      return false;
     }
-    return step;
+    Node ifd = metadata.getAsTree(TIFF_METADATA).getFirstChild();
+    for (Node field = ifd == null ? null : ifd.getFirstChild(); field != null;
+        field = field.getNextSibling()) {
+      Node number = field.getAttributes() == null ? null : field.getAttributes().getNamedItem("number");
+      if (number != null && "338".equals(number.getNodeValue())) {
+        Node values = field.getFirstChild();
+        Node first = values == null ? null : values.getFirstChild();
+        Node value = first == null || first.getAttributes() == null ? null
+            : first.getAttributes().getNamedItem("value");
+        return value != null && "1".equals(value.getNodeValue());
+      }
+    }
+    return false;
   }
 
-  private static long ceilDiv(long a, long b) {
-    return (a + b - 1) / b;
+  /** The same samples under a colour model that says they are premultiplied (no copy). */
+  private static BufferedImage premultiplied(BufferedImage image) {
+    ColorModel cm = image.getColorModel();
+    if (!(cm instanceof ComponentColorModel) || !cm.hasAlpha() || cm.isAlphaPremultiplied()) {
+      return image;
+    }
+    ColorModel pre = new ComponentColorModel(cm.getColorSpace(), cm.getComponentSize(), true, true,
+        cm.getTransparency(), cm.getTransferType());
+    return new BufferedImage(pre, image.getRaster(), true, null);
   }
 
   private FileScan scan() throws Problem {

@@ -6,18 +6,22 @@ import java.io.Serializable;
  * Limits and settings for turning source files into page images.
  *
  * @param pdfDpi resolution PDF pages are rendered at; a page's source size is its crop box at this resolution
- * @param maxDecodedPixels target cap on the pixels of a returned raster: larger images are decoded with ImageIO
- *     source subsampling (PDF pages are rendered at a lower resolution), never fully
+ * @param maxRenderedPixels PDF pages only: a page that would have more pixels than this at {@code pdfDpi} is rendered
+ *     at the lower resolution that fits (its source size stays the one at {@code pdfDpi}). Raster images are always
+ *     decoded at full resolution, as Pillow decodes them
  * @param maxDeclaredPixels a source whose header declares more pixels than this is a decompression bomb and is not
- *     decoded at all
+ *     decoded at all; the default is Pillow's own limit, {@value #PILLOW_MAX_PIXELS} (twice
+ *     {@code Image.MAX_IMAGE_PIXELS}), above which the official processor cannot open the image either
  * @param minSide a source whose width or height is below this many pixels fails as too small
  * @param maxFileBytes larger files fail without being read
  */
-public record PageOptions(int pdfDpi, long maxDecodedPixels, long maxDeclaredPixels, int minSide, long maxFileBytes)
+public record PageOptions(int pdfDpi, long maxRenderedPixels, long maxDeclaredPixels, int minSide, long maxFileBytes)
     implements Serializable {
   public static final int DEFAULT_PDF_DPI = 200;
-  public static final long DEFAULT_MAX_DECODED_PIXELS = 4L * 4_194_304L;
-  public static final long DEFAULT_MAX_DECLARED_PIXELS = 500_000_000L;
+  public static final long DEFAULT_MAX_RENDERED_PIXELS = 4L * 4_194_304L;
+  /** Pillow's {@code DecompressionBombError} threshold: {@code 2 * Image.MAX_IMAGE_PIXELS}. */
+  public static final long PILLOW_MAX_PIXELS = 178_956_970L;
+  public static final long DEFAULT_MAX_DECLARED_PIXELS = PILLOW_MAX_PIXELS;
   public static final int DEFAULT_MIN_SIDE = 8;
   public static final long DEFAULT_MAX_FILE_BYTES = 2L << 30;
 
@@ -25,12 +29,11 @@ public record PageOptions(int pdfDpi, long maxDecodedPixels, long maxDeclaredPix
     if (pdfDpi < 1 || pdfDpi > 2400) {
       throw new IllegalArgumentException("Invalid pdfDpi " + pdfDpi + ": must be in 1..2400");
     }
-    if (maxDecodedPixels < 1) {
-      throw new IllegalArgumentException("Invalid maxDecodedPixels " + maxDecodedPixels + ": must be positive");
+    if (maxRenderedPixels < 1) {
+      throw new IllegalArgumentException("Invalid maxRenderedPixels " + maxRenderedPixels + ": must be positive");
     }
-    if (maxDeclaredPixels < maxDecodedPixels) {
-      throw new IllegalArgumentException("Invalid maxDeclaredPixels " + maxDeclaredPixels
-          + ": must be at least maxDecodedPixels " + maxDecodedPixels);
+    if (maxDeclaredPixels < 1) {
+      throw new IllegalArgumentException("Invalid maxDeclaredPixels " + maxDeclaredPixels + ": must be positive");
     }
     if (minSide < 1) {
       throw new IllegalArgumentException("Invalid minSide " + minSide + ": must be positive");
@@ -40,9 +43,9 @@ public record PageOptions(int pdfDpi, long maxDecodedPixels, long maxDeclaredPix
     }
   }
 
-  /** 200 dpi, 16 Mpx decoded, 500 Mpx declared, 8 px minimum side, 2 GiB files. */
+  /** 200 dpi, PDF pages rendered up to 16 Mpx, Pillow's 178,956,970 px declared, 8 px minimum side, 2 GiB files. */
   public static PageOptions defaults() {
-    return new PageOptions(DEFAULT_PDF_DPI, DEFAULT_MAX_DECODED_PIXELS, DEFAULT_MAX_DECLARED_PIXELS,
+    return new PageOptions(DEFAULT_PDF_DPI, DEFAULT_MAX_RENDERED_PIXELS, DEFAULT_MAX_DECLARED_PIXELS,
         DEFAULT_MIN_SIDE, DEFAULT_MAX_FILE_BYTES);
   }
 }

@@ -22,7 +22,7 @@ sealed interface PageSource extends Closeable permits ImagePages, PdfPages {
   void close();
 
   record Size(int width, int height) {
-    /** The limits every page passes before decoding; sizes are the source's, before any subsampling. */
+    /** The limits every page passes before decoding; sizes are the source's (a PDF page's at the configured dpi). */
     static Size checked(long width, long height, PageOptions options) throws Problem {
       long max = options.maxDeclaredPixels();
       if (width > max || height > max || width * height > max) { // the first two keep the product from overflowing

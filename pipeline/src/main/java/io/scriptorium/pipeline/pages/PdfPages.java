@@ -82,10 +82,10 @@ final class PdfPages implements PageSource {
   public Decoded decode(int pageNo, PageOptions options) throws Problem {
     Size size = check(pageNo, options);
     float dpi = options.pdfDpi();
-    if (size.pixels() > options.maxDecodedPixels()) {
-      // Render at a lower resolution instead of subsampling: same cap, better quality.
-      dpi *= (float) Math.sqrt((double) options.maxDecodedPixels() / size.pixels());
-      for (long[] at = sizeAt(pageNo, dpi); at[0] * at[1] > options.maxDecodedPixels(); at = sizeAt(pageNo, dpi)) {
+    if (size.pixels() > options.maxRenderedPixels()) {
+      // Render at a lower resolution: a rendering, not a decode, so there are no Pillow pixels to match here.
+      dpi *= (float) Math.sqrt((double) options.maxRenderedPixels() / size.pixels());
+      for (long[] at = sizeAt(pageNo, dpi); at[0] * at[1] > options.maxRenderedPixels(); at = sizeAt(pageNo, dpi)) {
         dpi *= 0.99f;
       }
     }

@@ -12,8 +12,12 @@
  *       {@code corrupt_image} / {@code corrupt_pdf} when its name claims one of our formats.
  *   <li>Every failure has a stable error class (constants of {@link io.scriptorium.pipeline.pages.PageFailure})
  *       and a message that starts with the file URI, and page number when one page failed.
- *   <li>Sizes: headers are checked before decoding (decompression bombs, tiny images); images above the decoded
- *       cap are read with ImageIO source subsampling, PDF pages rendered at a lower resolution. {@link
+ *   <li>Pixels are Pillow's: raster images are decoded at full resolution (never subsampled) and converted to RGB
+ *       as Pillow's {@code convert("RGB")} does (embedded ICC profiles ignored, alpha dropped, Pillow's CMYK
+ *       formula, JPEG colour conversion with libjpeg's tables), so the model's one bicubic resize starts from the
+ *       pixels the official processor starts from.
+ *   <li>Sizes: headers are checked before decoding (decompression bombs above Pillow's 178,956,970 pixels, tiny
+ *       images); PDF pages too large at the configured dpi are rendered at a lower resolution. {@link
  *       io.scriptorium.pipeline.pages.DecodedPage#width()} and {@code height()} stay the source's size.
  *   <li>A truncated JPEG (no end-of-image marker after the last scan) fails as {@code corrupt_image} rather than
  *       decoding to a grey-filled page; other formats fail when their decoder throws.

@@ -19,7 +19,8 @@ class DecodingDetailsTest {
 
   @Test
   void defaultsAreTheDocumentedOnes() {
-    assertThat(PageOptions.defaults()).isEqualTo(new PageOptions(200, 16_777_216L, 500_000_000L, 8, 2_147_483_648L));
+    assertThat(PageOptions.defaults()).isEqualTo(new PageOptions(200, 16_777_216L, 178_956_970L, 8, 2_147_483_648L));
+    assertThat(PageOptions.PILLOW_MAX_PIXELS).isEqualTo(2 * ImagePages.PILLOW_WARNING_PIXELS); // Image.MAX_IMAGE_PIXELS
   }
 
   @Test
@@ -27,7 +28,7 @@ class DecodingDetailsTest {
     PageOptions options = PageOptions.defaults();
     assertThatThrownBy(() -> PageSource.Size.checked(Long.MAX_VALUE, 2, options))
         .isInstanceOf(Problem.class)
-        .hasMessage("declares 9223372036854775807 x 2 pixels, over the limit of 500000000; not decoded")
+        .hasMessage("declares 9223372036854775807 x 2 pixels, over the limit of 178956970; not decoded")
         .extracting(e -> ((Problem) e).errorClass()).isEqualTo(PageFailure.DECOMPRESSION_BOMB);
     assertThatThrownBy(() -> PageSource.Size.checked(3_000_000_000L, 3_000_000_000L, options))
         .hasMessageStartingWith("declares 3000000000 x 3000000000 pixels");
@@ -76,15 +77,6 @@ class DecodingDetailsTest {
     byte[] withTrailer = Arrays.copyOf(jpeg, jpeg.length + trailer.length);
     System.arraycopy(trailer, 0, withTrailer, jpeg.length, trailer.length);
     assertThat(complete(withTrailer)).isTrue();
-  }
-
-  @Test
-  void subsamplingStepIsTheSmallestThatFits() {
-    assertThat(ImagePages.subsampling(new PageSource.Size(4096, 4096), 4L * 4_194_304)).isEqualTo(1);
-    assertThat(ImagePages.subsampling(new PageSource.Size(4097, 4096), 4L * 4_194_304)).isEqualTo(2);
-    assertThat(ImagePages.subsampling(new PageSource.Size(12000, 9000), 4L * 4_194_304)).isEqualTo(3);
-    assertThat(ImagePages.subsampling(new PageSource.Size(3000, 2000), 1_000_000)).isEqualTo(3);
-    assertThat(ImagePages.subsampling(new PageSource.Size(100_000, 10), 1000)).isEqualTo(100);
   }
 
   @Test

@@ -21,7 +21,7 @@ import org.apache.pdfbox.pdmodel.graphics.image.PDImageXObject;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 
-/** Big images, big pages and long PDFs: bounded rasters, source sizes kept, memory flat. */
+/** Big images, big pages and long PDFs: images decoded in full up to Pillow's limit, PDF rasters bounded, memory flat. */
 class LargeInputsTest {
   @TempDir
   Path dir;
@@ -29,13 +29,15 @@ class LargeInputsTest {
   private final Configuration conf = new Configuration();
 
   @Test
-  void aHugeScanIsSubsampledButKeepsItsSourceSize() throws IOException {
+  void aHugeScanIsDecodedInFullAsPillowDecodesIt() throws IOException {
+    // 12000 x 9000 = 108 Mpx: over Pillow's warning limit (89,478,485), under its error limit (178,956,970).
     BufferedImage scan = new BufferedImage(12000, 9000, BufferedImage.TYPE_BYTE_GRAY);
     Graphics2D g = scan.createGraphics();
     g.setColor(Color.WHITE);
     g.fillRect(0, 0, 12000, 9000);
     g.setColor(Color.BLACK);
-    g.fillRect(6000, 3000, 3000, 3000); // a block whose position must survive subsampling
+    g.fillRect(6000, 3000, 3000, 3000);
+    g.fillRect(11999, 8999, 1, 1); // a single pixel that subsampling would skip
     g.dispose();
     Path file = dir.resolve("scan-12000x9000.png");
     ImageIO.write(scan, "png", file.toFile());
@@ -45,23 +47,39 @@ class LargeInputsTest {
     assertThat(page.width()).isEqualTo(12000);
     assertThat(page.height()).isEqualTo(9000);
     BufferedImage image = page.image();
-    assertThat((long) image.getWidth() * image.getHeight()).isLessThanOrEqualTo(4L * 4_194_304);
-    assertThat(image.getWidth()).isEqualTo(4000); // every 3rd pixel
-    assertThat(image.getHeight()).isEqualTo(3000);
-    double scale = (double) page.width() / image.getWidth(); // what callers use to map boxes back to the source
-    assertThat(image.getRGB((int) (7500 / scale), (int) (4500 / scale)) & 0xFFFFFF).isZero();
-    assertThat(image.getRGB((int) (5900 / scale), (int) (4500 / scale)) & 0xFFFFFF).isEqualTo(0xFFFFFF);
+    assertThat(image.getWidth()).isEqualTo(12000); // never subsampled: the model's one resize starts from these
+    assertThat(image.getHeight()).isEqualTo(9000);
+    assertThat(image.getType()).isEqualTo(BufferedImage.TYPE_3BYTE_BGR); // 3 bytes a pixel
+    assertThat(image.getRGB(6000, 3000) & 0xFFFFFF).isZero();
+    assertThat(image.getRGB(5999, 3000) & 0xFFFFFF).isEqualTo(0xFFFFFF);
+    assertThat(image.getRGB(11999, 8999) & 0xFFFFFF).isZero();
+    assertThat(image.getRGB(11998, 8999) & 0xFFFFFF).isEqualTo(0xFFFFFF);
   }
 
   @Test
-  void aLowCapSubsamplesJpegsToo() throws IOException {
+  void overPillowsLimitIsADecompressionBomb() throws IOException {
+    // 13379 x 13376 = 178,957,504 pixels: one row over 2 * Image.MAX_IMAGE_PIXELS; Pillow raises DecompressionBombError
+    Path file = dir.resolve("just-over.png");
+    java.nio.file.Files.write(file, BadInputCorpus.pngBomb(13379, 13376));
+    PageRun run = PageRun.of(file.toUri().toString(), conf, PageOptions.defaults());
+    assertThat(run.failures()).singleElement().satisfies(f -> {
+      assertThat(f.errorClass()).isEqualTo(PageFailure.DECOMPRESSION_BOMB);
+      assertThat(f.getMessage()).contains("declares 13379 x 13376 = 178957504 pixels, over the limit of 178956970");
+    });
+    Path under = dir.resolve("just-under.png"); // 13379 x 13375 = 178,944,125: Pillow opens it, so does the header check
+    java.nio.file.Files.write(under, BadInputCorpus.pngBomb(13379, 13375));
+    assertThat(PageSources.expand(new SourceFile(under.toUri().toString(), 0, 0), conf, PageOptions.defaults()))
+        .singleElement().satisfies(ref -> assertThat(ref.failed()).isFalse());
+  }
+
+  @Test
+  void aLowRenderCapLowersOnlyPdfResolutionNeverRasterImages() throws IOException {
     Path file = dir.resolve("photo.jpg");
-    ImageIO.write(BadInputCorpus.textPage(3000, 2000, "subsampled"), "jpeg", file.toFile());
+    ImageIO.write(BadInputCorpus.textPage(3000, 2000, "full size"), "jpeg", file.toFile());
     DecodedPage page = single(file, new PageOptions(200, 1_000_000, 500_000_000, 8, 1L << 31));
     assertThat(page.width()).isEqualTo(3000);
-    assertThat(page.height()).isEqualTo(2000);
-    assertThat(page.image().getWidth()).isEqualTo(1000);
-    assertThat(page.image().getHeight()).isEqualTo(667);
+    assertThat(page.image().getWidth()).isEqualTo(3000);
+    assertThat(page.image().getHeight()).isEqualTo(2000);
   }
 
   @Test
@@ -80,8 +98,8 @@ class LargeInputsTest {
     assertThat(page.width()).isEqualTo(pixels(36 * 72, 200)).isEqualTo(7199); // floored in float, as PDFBox does
     assertThat(page.height()).isEqualTo(pixels(24 * 72, 200));
     BufferedImage image = page.image();
-    assertThat((long) image.getWidth() * image.getHeight()).isLessThanOrEqualTo(4L * 4_194_304)
-        .isGreaterThan(4L * 4_194_304 * 9 / 10); // as sharp as the cap allows
+    assertThat((long) image.getWidth() * image.getHeight()).isLessThanOrEqualTo(PageOptions.DEFAULT_MAX_RENDERED_PIXELS)
+        .isGreaterThan(PageOptions.DEFAULT_MAX_RENDERED_PIXELS * 9 / 10); // as sharp as the cap allows
     assertThat((double) image.getWidth() / image.getHeight()).isCloseTo(1.5, org.assertj.core.data.Offset.offset(0.01));
     assertThat(image.getRGB(image.getWidth() * 3 / 4, 10) & 0xFFFFFF).isZero();
     assertThat(image.getRGB(image.getWidth() / 4, 10) & 0xFFFFFF).isEqualTo(0xFFFFFF);

@@ -25,7 +25,7 @@ class SharedDataPagesTest {
     Configuration conf = new Configuration();
 
     List<SourceFile> files = PageSources.list(List.of(data.toAbsolutePath().toUri().toString()), GLOB, conf);
-    Map<String, int[]> perFormat = new TreeMap<>(); // format -> files, pages, subsampled pages
+    Map<String, int[]> perFormat = new TreeMap<>(); // format -> files, pages, pages rendered below their size
     List<String> failures = new ArrayList<>();
     long started = System.nanoTime();
     try (PageReader reader = new PageReader(conf, PageOptions.defaults())) {
@@ -36,6 +36,10 @@ class SharedDataPagesTest {
         totals[1] += run.refs().size();
         for (DecodedPage page : run.decoded()) {
           assertThat(page.image().getWidth()).isLessThanOrEqualTo(page.width());
+          if (!run.format().equals("pdf")) {
+            assertThat(page.image().getWidth()).isEqualTo(page.width()); // raster images: never subsampled
+            assertThat(page.image().getHeight()).isEqualTo(page.height());
+          }
           if (page.image().getWidth() < page.width()) {
             totals[2]++;
           }
@@ -43,7 +47,7 @@ class SharedDataPagesTest {
         run.failures().forEach(f -> failures.add(f.errorClass() + ": " + f.getMessage()));
       }
     }
-    perFormat.forEach((format, t) -> System.out.printf("shared data %-5s %4d files %4d pages (%d subsampled)%n",
+    perFormat.forEach((format, t) -> System.out.printf("shared data %-5s %4d files %4d pages (%d rendered smaller)%n",
         format, t[0], t[1], t[2]));
     System.out.printf("shared data: %d files, %d pages, %d failed, %.1f s%n", files.size(),
         perFormat.values().stream().mapToInt(t -> t[1]).sum(), failures.size(),
