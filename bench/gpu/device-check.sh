@@ -13,11 +13,20 @@
 #                sdpa-vs-chunked, transformers (see its docstring)
 #   java         RuntimeBenchmark --device gpu:0 on the same bundle, only when java, model-loader/target/classes,
 #                model-loader/target/cp.txt and PYTORCH_LIBRARY_PATH are all there; otherwise recorded as skipped
+#   parity       model-loader/export/parity_transformers.py: transformers' HunYuanVL (as the official 1.0 code and as
+#                installed) vs the exporter's reference vs the bundle driven like Java, on a random-weight checkpoint
+#                of the real widths (PARITY_LAYERS layers); skipped (recorded, with why) without torch >= 2 and a
+#                transformers that has HunYuanVL. --smoke: its config checks only. Report: parity-transformers.json
 # Results: $OUT when set, else bench/results/gpu-<date>/ (smoke: a temporary folder): device-check.json (the merged
-# result: machine, figures, legs), python-leg.json, java-runtime.json, device-check.log, logs/<leg>.log.
+# result: machine, figures, legs), python-leg.json, java-runtime.json, parity-transformers.json, device-check.log,
+# logs/<leg>.log.
 # Knobs: PYTHON (interpreter with torch), DTYPE (bfloat16; smoke float32), BUDGET_S (470; smoke 150), JAVA_TIMEOUT
 # (120), BUNDLE_DIR, REUSE_BUNDLE (1: reuse a bundle this script exported earlier with the same settings), KEEP_BUNDLE,
-# SMOKE_BUNDLE (tiny | random-real), SMOKE_COMPARE_CHUNKED (always | auto | never).
+# SMOKE_BUNDLE (tiny | random-real), SMOKE_COMPARE_CHUNKED (always | auto | never), PARITY_TIMEOUT (GPU 150, reserved
+# from the python leg's time; smoke 60, from what the python leg leaves; 0 skips the leg), PARITY_LAYERS (4; 0 = the
+# real 27 / 24), PARITY_TOKENS (64), PARITY_DTYPES, PARITY_PAGES, PARITY_DATA (/work/shared/data; a missing page is
+# replaced by a drawn one), PARITY_SMOKE_FULL (1: --smoke runs the whole comparison, ~100 s on 2 CPU cores, instead of
+# the config checks).
 set -uo pipefail
 
 HERE="$(cd "$(dirname "${BASH_SOURCE[0]}")" && pwd)"
@@ -32,7 +41,7 @@ SMOKE=0
 for arg in "$@"; do
   case "$arg" in
     --smoke) SMOKE=1 ;;
-    -h|--help) sed -n '2,23p' "$0"; exit 0 ;;
+    -h|--help) sed -n '2,29p' "$0"; exit 0 ;;
     *) echo "device-check.sh: unknown argument $arg (use --smoke or nothing)" >&2; exit 2 ;;
   esac
 done
@@ -61,7 +70,8 @@ fi
 JAVA_TIMEOUT="${JAVA_TIMEOUT:-120}"
 mkdir -p "$OUT/legs" "$OUT/logs" || exit 2
 OUT="$(cd "$OUT" && pwd)"
-rm -f "$OUT"/legs/*.env "$OUT/device-check.json" "$OUT/python-leg.json" "$OUT/java-runtime.json"
+rm -f "$OUT"/legs/*.env "$OUT/device-check.json" "$OUT/python-leg.json" "$OUT/java-runtime.json" \
+  "$OUT/parity-transformers.json"
 exec > >(tee "$OUT/device-check.log") 2>&1
 export PYTHONUNBUFFERED=1 PYTHONDONTWRITEBYTECODE=1
 
@@ -241,8 +251,29 @@ fi
 JAVA_RESERVE=0
 [ -z "$JAVA_SKIP" ] && JAVA_RESERVE=$((JAVA_TIMEOUT + 15))
 
+# ---- parity settings (the leg runs last; on the GPU its time is reserved before the python leg) ------------------
+PARITY_EXTRA=()
+if [ "$MODE" = smoke ]; then
+  PARITY_TIMEOUT="${PARITY_TIMEOUT:-60}"
+  PARITY_LAYERS="${PARITY_LAYERS:-1}"
+  PARITY_TOKENS="${PARITY_TOKENS:-8}"
+  PARITY_DTYPES="${PARITY_DTYPES:-float32}"
+  PARITY_PAGES="${PARITY_PAGES:-tesseract-testing/phototest.tif}"
+  PARITY_RESERVE=0
+  [ "${PARITY_SMOKE_FULL:-0}" = 1 ] || PARITY_EXTRA=(--config-checks-only)
+else
+  PARITY_TIMEOUT="${PARITY_TIMEOUT:-150}"
+  PARITY_LAYERS="${PARITY_LAYERS:-4}"
+  PARITY_TOKENS="${PARITY_TOKENS:-64}"
+  PARITY_DTYPES="${PARITY_DTYPES:-float32,bfloat16}"
+  PARITY_PAGES="${PARITY_PAGES:-tesseract-testing/phototest.tif,pubtabnet/images/PMC2838834_005_00.png}"
+  PARITY_RESERVE=0
+  [ "$PARITY_TIMEOUT" -gt 0 ] && PARITY_RESERVE=$((PARITY_TIMEOUT + 10))
+fi
+PARITY_DATA="${PARITY_DATA:-/work/shared/data}"
+
 # ---- python leg --------------------------------------------------------------------------------------------------
-PY_LIMIT=$(($(left) - JAVA_RESERVE - 10))
+PY_LIMIT=$(($(left) - JAVA_RESERVE - PARITY_RESERVE - 10))
 COMPARE=auto
 [ "$MODE" = smoke ] && COMPARE="${SMOKE_COMPARE_CHUNKED:-always}"
 SMOKE_FLAG=()
@@ -260,6 +291,54 @@ else
     -cp "model-loader/target/classes:$(cat model-loader/target/cp.txt)" io.scriptorium.model.bench.RuntimeBenchmark \
     "$OUT/java-runtime.json" --device gpu:0 --real-bundle "$BUNDLE"
   leg_set java "pytorch_library_path=$PYTORCH_LIBRARY_PATH"
+fi
+
+# ---- parity leg: transformers vs reference vs bundle ---------------------------------------------------------------
+# parity_transformers.py exits 0 (within tolerance), 1 (beyond), 2 (setup error), 77 (skipped: no torch >= 2 or no
+# transformers with HunYuanVL). Its report's verdict and headline numbers are copied into the leg's record.
+parity_record() {
+  local rc=$1 lines
+  if [ -f "$OUT/parity-transformers.json" ]; then
+    lines="$("$PY" - "$OUT/parity-transformers.json" <<'PYEOF'
+import json, os, sys
+d = json.load(open(sys.argv[1], encoding="utf-8"))
+print("report=" + sys.argv[1])
+print("verdict=%s" % d.get("status"))
+if d.get("why"):
+    print("why=" + d["why"])
+if d.get("error"):
+    print("error=" + d["error"][:300])
+print("failures=%d" % len(d.get("failures", [])))
+for i, f in enumerate(d.get("failures", [])[:3]):
+    print("failure_%d=%s" % (i, f[:300]))
+cc = d.get("config_checks", [])
+print("config_checks=%d/%d as expected" % (sum(1 for c in cc if c.get("ok")), len(cc)))
+for k, v in (d.get("xdrope_layout_measured") or {}).items():
+    print("xdrope_%s=%s" % (k, v.get("chunks")))
+for r in d.get("runs", []):
+    key = "%s_%s" % (r["dtype"], os.path.basename(r["page"]).split(".")[0])
+    for c in ("transformers_official_vs_bundle", "bundle_vs_eager", "transformers_stock_vs_eager"):
+        g = r["greedy"][c]
+        print("%s_%s=vision rel %s, prefill logits rel %s, greedy %s" % (
+            key, c, r["vision"][c]["rel"], r["prefill_logits"][c]["rel"],
+            "equal (%d tokens)" % g["tokens_b"] if g["equal"] else "diverges at step %s" % g["first_divergence"]))
+PYEOF
+)"
+    while IFS= read -r l; do [ -n "$l" ] && leg_set parity "$l"; done <<< "$lines"
+  fi
+  if [ "$rc" = 77 ]; then
+    leg_set parity status=skipped
+    grep -q '^why=' "$OUT/legs/parity.env" 2>/dev/null || leg_set parity "why=parity_transformers.py skipped (rc 77)"
+  fi
+}
+if [ "$PARITY_TIMEOUT" -le 0 ]; then
+  leg_set parity status=skipped "why=PARITY_TIMEOUT=0"
+else
+  run_leg parity "$(min "$PARITY_TIMEOUT" $(($(left) - 5)))" "$PY" model-loader/export/parity_transformers.py \
+    --json "$OUT/parity-transformers.json" --layers "$PARITY_LAYERS" --tokens "$PARITY_TOKENS" \
+    --dtypes "$PARITY_DTYPES" --data "$PARITY_DATA" --pages "$PARITY_PAGES" --allow-synthetic --device "$DEVICE" \
+    "${PARITY_EXTRA[@]}"
+  parity_record $?
 fi
 
 # ---- result ------------------------------------------------------------------------------------------------------

@@ -1108,8 +1108,9 @@ def load_manifest(bundle: str) -> dict:
 
 def cfg_from_manifest(m: dict) -> Tuple[dict, dict]:
     a = m["architecture"]
-    v = dict(a["vision"], eps=1e-5, merge_size=m["preprocessing"]["merge_size"])
-    l = dict(a["llm"], eps=1e-5)
+    # eps: recorded by export --checkpoint (the checkpoint's rms_norm_eps); bundles without it used 1e-5
+    v = dict(a["vision"], eps=a["vision"].get("eps", 1e-5), merge_size=m["preprocessing"]["merge_size"])
+    l = dict(a["llm"], eps=a["llm"].get("eps", 1e-5))
     return v, l
 
 
@@ -1359,87 +1360,422 @@ def export_from_bundle(src: str, out: str):
     model, man = load_eager(src)
     with open(os.path.join(src, "tokenizer.json"), "rb") as f:
         tok_bytes = f.read()
-    man = dict(man, format_version=FORMAT_VERSION, prompts=PROMPTS)
+    man = dict(man, format_version=FORMAT_VERSION, prompts=RELEASE_PROMPTS.get(man.get("release", "1.0"), PROMPTS))
     man.pop("files", None)
     write_bundle(out, model, tok_bytes, man)
 
 
-def read_real_config(ckpt: str) -> Tuple[dict, dict, dict]:
-    with open(os.path.join(ckpt, "config.json"), encoding="utf-8") as f:
-        cfg = json.load(f)
-    t = cfg.get("text_config") or cfg  # 1.0 is flat; tolerate nested
-    if "text_config" in cfg:
-        print("warning: nested config (HunyuanOCR 1.5 layout?) - this exporter targets the 1.0 checkpoint",
-              file=sys.stderr)
-    vc = cfg.get("vision_config", {})
-    rs = t.get("rope_scaling") or t.get("rope_parameters") or {}
+# ----------------------------------------------------------------------------------------------------------
+# Real checkpoints (export --checkpoint). Every architecture setting comes from the checkpoint's own files and is
+# compared with what the module implements; anything else is refused, naming the file, the key and its value.
+# What the official 1.0 code does with each key: the transformers branch the 1.0 README pins (commit 82a06db,
+# "ManaEstras/transformers v4.57.1.hyvl", modeling_hunyuan_vl.py) and vLLM's hunyuan_vision.py / xdrope.py.
+# ----------------------------------------------------------------------------------------------------------
+
+# HunyuanOCR-1.5's official task prompts (the 1.5 release's inference/utils/hunyuan_tasks.py; hunyuanocr.md §1),
+# under this bundle's task keys (1.5 key in the comment). 1.5 has no wording for ie / ie_single / subtitles / vqa:
+# they keep the 1.0 compact wording. The last four keys are 1.5-only tasks the runtime cannot select (yet).
+PROMPTS_1_5_ZH = {
+    "spotting": "检测并识别图片中的文字，将文本坐标格式化输出。",  # spotting_hunyuan
+    "parse": "提取文档图片中正文的所有信息用markdown格式表示，其中页眉、页脚部分忽略，表格用html格式表达，文档中公式用latex格式表示，"
+             "按照阅读顺序组织进行解析。",  # doc_parse
+    "formula": "识别图片中的公式，用LaTeX格式表示。",  # formula
+    "table": "把图中的表格解析为HTML。",  # table
+    "chart": "解析图中的图表，对于流程图使用Mermaid格式表示，其他图表使用Markdown格式表示。",  # chart_parse
+    "text": "提取图中的文字。",  # structured_parse
+    "ie": PROMPTS_ZH_COMPACT["ie"],
+    "ie_single": PROMPTS_ZH_COMPACT["ie_single"],
+    # trans_other2en / trans_other2zh: the same sentence with 英文 / 中文
+    "translate": "按照阅读顺序，提取图中文字，公式用latex格式表示，表格用markdown格式表示，再将文字内容翻译为{language}。",
+    "subtitles": PROMPTS_ZH_COMPACT["subtitles"],
+    "vqa": "{question}",
+    "spotting_json": "检测并识别图中所有的文字行，请按从上到下、从左到右的阅读顺序进行识别。 输出格式为 JSON 数组，每个元素必须包含："
+                     "\"box\": [xmin, ymin, xmax, ymax]（坐标需归一化到 [0, 1000] 范围内）；\"text\": \"识别出的文字内容\"。 "
+                     "注意：请直接输出 JSON 数组，不要包含任何多余的描述性文字。",
+    "layout": "按照阅读顺序解析图中的版式信息。",
+    "layout_parse": "提取文档图片中所有内容用markdown格式表示，表格用html格式表达，文档中公式用latex格式表示，请按照阅读顺序组织进行全文解析，"
+                    "并输出版式分析信息。",
+    "doc_translate_zh": "先解析文档，再将文档内容翻译为中文，其中页眉、页脚忽略，公式用latex格式表示，表格用html格式表示。",  # doc_trans_en2zh
+}
+PROMPTS_1_5 = {"default_language": "zh", "zh": PROMPTS_1_5_ZH, "languages": {"zh": ZH_LANGUAGES}}
+RELEASE_PROMPTS = {"1.0": PROMPTS, "1.5": PROMPTS_1_5}
+
+# What HunyuanOCR-1.5 does that this bundle does not, whatever its files say (sources: the 1.5 release,
+# Tencent-Hunyuan/HunyuanOCR develop branch as mirrored in ceo1st/HunyuanOCR).
+RELEASE_1_5_NOT_IMPLEMENTED = [
+    "decoding: every official 1.5 inference path decodes greedily with repetition_penalty=1.08 "
+    "(inference/transformers/infer_hf_8gpu_hyocr15.py, inference/transformers/README.md 'Sampling alignment', the vLLM "
+    "clients); the bundle's greedy decode (argmax inside `decode`) applies no repetition penalty",
+    "XD-RoPE: 1.5's official transformers path (transformers >= 5.13, inference/transformers/requirements.txt) rotates "
+    "image tokens with whole-head sections (xdrope_section doubled element-wise: 4 chunks of 32 dims, so a rotation "
+    "pair mixes two position axes) while its vLLM path and this module use per-half sections (8 chunks of 16, pairs on "
+    "one axis); which layout 1.5 was trained with is not established",
+]
+
+# Keys the official 1.0 code reads but that change nothing for one image per prompt (recorded as notes).
+_IGNORED_BY_OFFICIAL = {
+    "rope": ("beta_fast", "beta_slow", "factor", "mscale", "mscale_all_dim"),  # the xdrope + alpha branch uses alpha only
+}
+
+
+class CheckpointError(ValueError):
+    """`export --checkpoint` refuses the checkpoint; the message lists every reason, each naming file, key and value."""
+
+
+class _Findings:
+    def __init__(self):
+        self.problems: List[str] = []
+        self.notes: List[str] = []
+
+    def refuse(self, where: str, key: str, value, why: str):
+        """where: a file ("config.json") or a path inside one ending in "." ("config.json vision_config.")."""
+        self.problems.append("%s%s%s=%s: %s" % (where, "" if where.endswith(".") else " ", key,
+                                                json.dumps(value, ensure_ascii=False), why))
+
+    def note(self, text: str):
+        self.notes.append(text)
+
+
+def _load_json(path: str) -> Optional[dict]:
+    if not os.path.exists(path):
+        return None
+    with open(path, encoding="utf-8") as f:
+        return json.load(f)
+
+
+def _pick(d: dict, where: str, keys: Tuple[str, ...], default, fx: _Findings, required: bool = False):
+    """The value of the first of `keys` present in d; aliases that disagree, or a required key that is absent, are
+    refused (never silently defaulted)."""
+    present = [(k, d[k]) for k in keys if k in d and d[k] is not None]
+    if len(set(json.dumps(v, sort_keys=True) for _, v in present)) > 1:
+        fx.refuse(where, "/".join(k for k, _ in present), [v for _, v in present],
+                  "aliases of one setting disagree")
+    if present:
+        return present[0][1]
+    if required:
+        fx.refuse(where, keys[0], None, "missing; the exporter does not assume a value")
+    return default
+
+
+def detect_release(ckpt: str, cfg: dict) -> Tuple[str, List[str]]:
+    """'1.0' (flat config: text settings at the top level, rope_scaling) or '1.5' (nested text_config /
+    vision_config, rope_parameters; chat_template.jinja and a dflash/ draft next to the weights). Raises
+    CheckpointError when the layout and the files contradict each other."""
+    nested = isinstance(cfg.get("text_config"), dict)
+    flat = "hidden_size" in cfg or "num_hidden_layers" in cfg or "rope_scaling" in cfg
+    files_15 = [f for f in ("chat_template.jinja", "dflash", "video_preprocessor_config.json")
+                if os.path.exists(os.path.join(ckpt, f))]
+    signals = (["config.json has a nested text_config (1.5 layout)"] if nested else
+               ["config.json is flat: text settings at the top level (1.0 layout)"] if flat else [])
+    signals += ["%s present (a 1.5 release file)" % f for f in files_15]
+    if nested and flat:
+        raise CheckpointError("config.json has both a nested text_config and top-level text settings: cannot tell the "
+                              "release (%s)" % "; ".join(signals))
+    if not nested and not flat:
+        raise CheckpointError("config.json has neither a text_config nor top-level text settings (hidden_size, "
+                              "num_hidden_layers, rope_scaling): not a HunyuanOCR config")
+    if flat and files_15:
+        raise CheckpointError("config.json is the flat 1.0 layout but %s (1.5 release files) lie next to it: a mixed "
+                              "download? Point --checkpoint at the v1.0/ folder alone" % ", ".join(files_15))
+    return ("1.5" if nested else "1.0"), signals
+
+
+def read_real_config(ckpt: str) -> dict:
+    """Reads config.json, tokenizer.json, preprocessor_config.json (or processor_config.json) and
+    generation_config.json of a checkpoint directory. Returns the module's vision / llm dicts, the preprocessing and
+    special ids for the manifest, the stop ids, the release and notes; raises CheckpointError listing every setting
+    the module does not implement."""
+    cfg = _load_json(os.path.join(ckpt, "config.json"))
+    if cfg is None:
+        raise CheckpointError("%s has no config.json" % ckpt)
+    release, signals = detect_release(ckpt, cfg)
+    fx = _Findings()
+    C = "config.json"
+    if release == "1.5":
+        for reason in RELEASE_1_5_NOT_IMPLEMENTED:
+            fx.problems.append("release 1.5 (%s): %s" % ("; ".join(signals), reason))
+        fx.problems.append("release 1.5: the Hugging Face repo root holds 1.5; for 1.0 point --checkpoint at its v1.0/ "
+                           "folder")
+    t = cfg["text_config"] if release == "1.5" else cfg
+    tw = C + (" text_config." if release == "1.5" else "")
+    vc = cfg.get("vision_config")
+    if not isinstance(vc, dict):
+        fx.refuse(C, "vision_config", vc, "missing; the exporter does not assume the vision tower's settings")
+        vc = {}
+    vw = C + " vision_config."
+
+    arch = cfg.get("architectures")
+    if arch is not None and "HunYuanVLForConditionalGeneration" not in arch:
+        fx.refuse(C, "architectures", arch, "not HunYuanVLForConditionalGeneration")
+    for key, ok in (("model_type", ("hunyuan_vl",)),):
+        if key in cfg and cfg[key] not in ok:
+            fx.refuse(C, key, cfg[key], "expected %s" % " or ".join(ok))
+
+    # ---- LLM --------------------------------------------------------------------------------------------------
+    hidden = _pick(t, tw, ("hidden_size",), None, fx, True)
+    heads = _pick(t, tw, ("num_attention_heads",), None, fx, True)
+    kv_heads = _pick(t, tw, ("num_key_value_heads",), heads, fx)
+    head_dim = _pick(t, tw, ("head_dim", "attention_head_dim"), None, fx)
+    if head_dim is None and hidden and heads:
+        head_dim = hidden // heads
+        fx.note("%s head_dim absent: hidden_size / num_attention_heads = %d (transformers' rule)" % (tw, head_dim))
+    inter = _pick(t, tw, ("intermediate_size",), None, fx, True)
+    if isinstance(inter, list):
+        if len(set(inter)) != 1:
+            fx.refuse(tw, "intermediate_size", inter, "per-layer MLP widths are not implemented")
+        inter = inter[0]
+    vocab = _pick(t, tw, ("vocab_size",), None, fx, True)
+    if "org_vocab_size" in t and t["org_vocab_size"] != vocab:
+        fx.refuse(tw, "org_vocab_size", t["org_vocab_size"], "differs from vocab_size=%s" % vocab)
+    act = _pick(t, tw, ("hidden_act",), "silu", fx)
+    if act not in ("silu", "swish"):
+        fx.refuse(tw, "hidden_act", act, "the module's LLM MLP is SwiGLU with SiLU")
+    for key, bad, why in (
+            ("attention_bias", True, "the module's q/k/v/o projections have no bias"),
+            ("mlp_bias", True, "the module's MLP projections have no bias"),
+            ("use_qk_norm", False, "the module always applies query_layernorm / key_layernorm after RoPE"),
+            ("use_cla", True, "cross-layer attention (shared KV) is not implemented"),
+            ("vision_full_attention", True, "bidirectional attention among image tokens inside the LLM is not "
+                                            "implemented (the module's LLM mask is causal)")):
+        if t.get(key) == bad or (t is not cfg and cfg.get(key) == bad):
+            fx.refuse(tw, key, bad, why)
+    experts = t.get("num_experts")
+    if experts not in (None, 0, 1):
+        fx.refuse(tw, "num_experts", experts, "mixture-of-experts layers are not implemented (dense MLP only)")
+    norm_type = t.get("norm_type")
+    if norm_type is not None and norm_type not in ("hf_rms", "rms"):
+        fx.refuse(tw, "norm_type", norm_type, "the module's LLM norms are RMSNorm (official: hf_rms / rms)")
+    if t.get("sliding_window") not in (None, 0) and t.get("use_sliding_window", True):
+        fx.refuse(tw, "sliding_window", t.get("sliding_window"), "sliding-window attention is not implemented")
+    eps = float(_pick(t, tw, ("rms_norm_eps",), None, fx, True) or 0.0)
+    max_pos = _pick(t, tw, ("max_position_embeddings",), None, fx, True)
+    tie = cfg.get("tie_word_embeddings", t.get("tie_word_embeddings"))  # None: absent, decided by the weights
+    if release == "1.5" and "tie_word_embeddings" in t and t["tie_word_embeddings"] != tie:
+        fx.refuse(C, "tie_word_embeddings", [tie, t["tie_word_embeddings"]], "top level and text_config disagree")
+
+    # rope: 1.0 keeps rope_scaling + rope_theta at the top level; 1.5 / transformers >= 5 use rope_parameters
+    rs = t.get("rope_scaling") or t.get("rope_parameters")
+    rkey = "rope_scaling" if t.get("rope_scaling") else "rope_parameters"
+    if t.get("rope_scaling") and t.get("rope_parameters"):
+        fx.refuse(tw, "rope_scaling/rope_parameters", [t["rope_scaling"], t["rope_parameters"]],
+                  "two RoPE settings: cannot tell which one applies")
+    if not isinstance(rs, dict):
+        fx.refuse(tw, "rope_scaling", rs, "missing: XD-RoPE needs its type, alpha and xdrope_section")
+        rs = {}
+    rw = "%s%s%s." % (tw, "" if tw.endswith(".") else " ", rkey)
+    rtype = _pick(rs, rw, ("rope_type", "type"), None, fx)
+    alpha = rs.get("alpha")
+    section = _pick(rs, rw, ("xdrope_section", "mrope_section"), None, fx)
+    if rtype not in ("xdrope", "dynamic"):
+        fx.refuse(rw, "type", rtype, "only XD-RoPE (type xdrope, NTK-alpha base) is implemented")
+    if not isinstance(alpha, (int, float)) or isinstance(alpha, bool) or alpha <= 0:
+        fx.refuse(rw, "alpha", alpha, "XD-RoPE's NTK-alpha base theta * alpha^(D/(D-2)) needs a positive alpha (the "
+                                      "official code takes the plain dynamic-NTK branch without it)")
+        alpha = 1.0
+    if (not isinstance(section, list) or len(section) != 4
+            or not all(isinstance(s, int) and not isinstance(s, bool) and s > 0 for s in section)
+            or (head_dim and sum(section) * 2 != head_dim)):
+        fx.refuse(rw, "xdrope_section", section, "must be 4 positive integers (axes p, w, h, t) summing to "
+                                                 "head_dim/2 = %s" % (head_dim // 2 if head_dim else "?"))
+        section = [1, 1, 1, 1]
+    ignored = {k: rs[k] for k in _IGNORED_BY_OFFICIAL["rope"] if k in rs}
+    if ignored:
+        fx.note("%s %s: not used by the official XD-RoPE branch (alpha only), not used here either"
+                % (rw.rstrip("."), ", ".join("%s=%s" % kv for kv in ignored.items())))
+    theta_t, theta_r = t.get("rope_theta"), rs.get("rope_theta")
+    if theta_t is not None and theta_r is not None and float(theta_t) != float(theta_r):
+        fx.refuse(tw, "rope_theta", [theta_t, theta_r], "the top-level value and %s.rope_theta disagree" % rkey)
+    theta = theta_t if theta_t is not None else theta_r
+    if theta is None:
+        fx.refuse(tw, "rope_theta", None, "missing; the exporter does not assume a value")
+        theta = 10000.0
+
     llm = dict(REAL_LLM)
-    llm.update(hidden_size=t.get("hidden_size", 1024), num_layers=t.get("num_hidden_layers", 24),
-               num_heads=t.get("num_attention_heads", 16), num_kv_heads=t.get("num_key_value_heads", 8),
-               head_dim=t.get("head_dim") or t.get("attention_head_dim") or 128,
-               intermediate_size=t.get("intermediate_size", 3584), vocab_size=t.get("vocab_size", 120818),
-               rope_theta=float(t.get("rope_theta", rs.get("rope_theta", 10000.0))),
-               xdrope_alpha=float(rs.get("alpha", 1000.0)), xdrope_section=list(rs.get("xdrope_section", [16] * 4)),
-               max_position_embeddings=t.get("max_position_embeddings", 32768), eps=t.get("rms_norm_eps", 1e-5))
-    if isinstance(llm["intermediate_size"], list):
-        llm["intermediate_size"] = llm["intermediate_size"][0]
-    if t.get("use_qk_norm") is False:
-        raise ValueError("config says use_qk_norm=false; this implementation always applies QK-norm")
-    if t.get("tie_word_embeddings") is False:
-        print("warning: tie_word_embeddings=false in config; lm_head.weight will be compared with embed_tokens",
-              file=sys.stderr)
-    mis = vc.get("max_image_size", 2048)
-    patch = vc.get("patch_size", 16)
+    llm.update(hidden_size=hidden, num_layers=_pick(t, tw, ("num_hidden_layers",), None, fx, True), num_heads=heads,
+               num_kv_heads=kv_heads, head_dim=head_dim, intermediate_size=inter, vocab_size=vocab,
+               rope_theta=float(theta), xdrope_alpha=float(alpha), xdrope_section=list(section),
+               max_position_embeddings=max_pos, eps=eps)
+    if heads and kv_heads and heads % kv_heads:
+        fx.refuse(tw, "num_key_value_heads", kv_heads, "must divide num_attention_heads=%s" % heads)
+
+    # ---- vision tower -------------------------------------------------------------------------------------------
+    vact = vc.get("hidden_act", "gelu")
+    if vact != "gelu":
+        fx.refuse(vw, "hidden_act", vact, "the module's ViT MLP and patch merger use exact (erf) GELU, "
+                                          "transformers' \"gelu\" (the merger's GELU is fixed in the official code)")
+    interp = vc.get("interpolate_mode", "bilinear")
+    if interp != "bilinear":
+        fx.refuse(vw, "interpolate_mode", interp, "the module interpolates the position table bilinearly "
+                                                  "(align_corners=False, scale_factor (g+0.1)/side)")
+    vheads = _pick(vc, vw, ("num_attention_heads", "attention_heads"), None, fx, True)
+    vkv = vc.get("num_key_value_heads")
+    if vkv not in (None, vheads):
+        fx.refuse(vw, "num_key_value_heads", vkv, "the ViT attention has no GQA (must equal num_attention_heads=%s)"
+                  % vheads)
+    for key, want, why in (("num_channels", 3, "RGB patches"), ("temporal_patch_size", 1, "images only"),
+                           ("spatial_merge_size", 2, "the prompt layout, the positions and the Java runtime use a 2x2 "
+                                                     "merge"),
+                           ("spatial_patch_size", 1, "no extra spatial pooling is implemented"),
+                           ("add_patchemb_bias", True, "the module's patch embedding has a bias"),
+                           ("cat_extra_token", True, "the module always emits the image_begin / image_end rows")):
+        if key in vc and vc[key] != want and not (isinstance(want, bool) and vc[key] == int(want)):
+            fx.refuse(vw, key, vc[key], "must be %s: %s" % (json.dumps(want), why))
+    if vc.get("vision_full_attention"):
+        fx.note("%svision_full_attention=true: one image per vision_encode call, whose patches all attend to each "
+                "other (what the flag selects in the official ViT)" % vw)
+    veps = _pick(vc, vw, ("rms_norm_eps", "layer_norm_eps"), None, fx, True)
+    patch = _pick(vc, vw, ("patch_size",), None, fx, True) or 16
+    mis = _pick(vc, vw, ("max_image_size",), None, fx, True) or 2048
+    if mis % patch:
+        fx.refuse(vw, "max_image_size", mis, "not a multiple of patch_size=%s" % patch)
     vision = dict(REAL_VISION)
-    vision.update(hidden_size=vc.get("hidden_size", 1152), num_layers=vc.get("num_hidden_layers", 27),
-                  num_heads=vc.get("num_attention_heads", 16), intermediate_size=vc.get("intermediate_size", 4304),
-                  patch_size=patch, position_table_side=mis // patch, eps=vc.get("rms_norm_eps", 1e-5),
-                  merge_size=vc.get("spatial_merge_size", 2))
-    out_hidden = vc.get("out_hidden_size") or vc.get("text_hidden_size") or llm["hidden_size"]
-    if out_hidden != llm["hidden_size"]:
-        print("warning: vision out_hidden_size %s != llm hidden %s; using llm hidden" % (out_hidden, llm["hidden_size"]),
-              file=sys.stderr)
-    if vc.get("hidden_act", "gelu") not in ("gelu", "gelu_pytorch_exact"):
-        print("warning: vision hidden_act=%s, implementation uses exact GELU" % vc.get("hidden_act"), file=sys.stderr)
+    vision.update(hidden_size=_pick(vc, vw, ("hidden_size",), None, fx, True),
+                  num_layers=_pick(vc, vw, ("num_hidden_layers",), None, fx, True), num_heads=vheads,
+                  intermediate_size=_pick(vc, vw, ("intermediate_size",), None, fx, True), patch_size=patch,
+                  position_table_side=mis // patch, eps=float(veps or 0.0), merge_size=2)
+    for key in ("out_hidden_size", "text_hidden_size"):
+        if key in vc and vc[key] != hidden:
+            fx.note("%s%s=%s differs from the LLM hidden_size %s: the official code sizes the merger output by the "
+                    "LLM (text_hidden_size is overwritten with it), so does the module" % (vw, key, vc[key], hidden))
+
+    # ---- tokenizer and token ids --------------------------------------------------------------------------------
+    tokp = os.path.join(ckpt, "tokenizer.json")
+    ids = {}
+    if not os.path.exists(tokp):
+        fx.refuse(ckpt, "tokenizer.json", None, "missing")
+    else:
+        try:
+            ids = resolve_special_ids(tokp)
+        except KeyError as e:
+            fx.refuse("tokenizer.json", "added_tokens", str(e), "a special token of the prompt layout is missing")
+    if ids:
+        tok_ids = {"image_token": ("image_token_id",), "image_start": ("im_start_id", "image_start_token_id"),
+                   "image_end": ("im_end_id", "image_end_token_id"),
+                   "image_newline": ("im_newline_id", "image_newline_token_id"), "bos": ("bos_token_id",)}
+        for key, names in tok_ids.items():
+            for src, where in ((cfg, C), (t if t is not cfg else {}, tw), (vc, vw)):
+                for name in names:
+                    if name in src and src[name] is not None and src[name] != ids[key]:
+                        fx.refuse(where, name, src[name], "tokenizer.json gives %s id %d: the prompt layout "
+                                                                      "would use another token" % (key, ids[key]))
+    stop = [ids.get("eos0", 120007), ids.get("eos1", 120020)]
+    gen = _load_json(os.path.join(ckpt, "generation_config.json"))
+    if gen is not None:
+        eos_src, eos_where = gen, "generation_config.json"
+    else:
+        eos_src, eos_where = t, tw
+        fx.note("no generation_config.json: stop ids from %s eos_token_id / eod_token_id" % tw)
+    extra = []
+    for key in ("eos_token_id",) + (("eod_token_id",) if gen is None else ()):
+        e = eos_src.get(key)
+        extra += e if isinstance(e, list) else ([e] if e is not None else [])
+    for i in extra:
+        if i not in stop:
+            fx.note("%s eos id %d added to the stop ids" % (eos_where, i))
+            stop.append(i)
+    if gen is not None:
+        if gen.get("bos_token_id") not in (None, ids.get("bos")) and ids:
+            fx.refuse("generation_config.json", "bos_token_id", gen["bos_token_id"],
+                      "tokenizer.json's BOS is %d" % ids["bos"])
+        rp = gen.get("repetition_penalty")
+        if rp not in (None, 1, 1.0):
+            fx.note("generation_config.json repetition_penalty=%s: transformers' generate would apply it, the "
+                    "official 1.0 vLLM client passes repetition_penalty=1.0 and the bundle decodes without a penalty"
+                    % rp)
+        sampled = {k: gen[k] for k in ("do_sample", "temperature", "top_p", "top_k") if k in gen}
+        if sampled:
+            fx.note("generation_config.json %s: the official 1.0 scripts decode greedily (do_sample=False / "
+                    "temperature 0), as the bundle does" % json.dumps(sampled))
+
+    # ---- preprocessing -------------------------------------------------------------------------------------------
     pp = dict(REAL_PREPROCESSING)
-    ppath = os.path.join(ckpt, "preprocessor_config.json")
-    if os.path.exists(ppath):
-        with open(ppath) as f:
-            pc = json.load(f)
-        for src, dst in (("min_pixels", "min_pixels"), ("max_pixels", "max_pixels"), ("image_mean", "image_mean"),
-                         ("image_std", "image_std"), ("rescale_factor", "rescale_factor")):
-            if src in pc and pc[src] != pp[dst]:
-                print("note: preprocessor_config %s=%s (contract default %s) - using checkpoint value"
-                      % (src, pc[src], pp[dst]), file=sys.stderr)
-                pp[dst] = pc[src]
-        if isinstance(pc.get("size"), dict):
-            for a, b in (("shortest_edge", "min_pixels"), ("longest_edge", "max_pixels")):
-                if a in pc["size"] and pc["size"][a] != pp[b]:
-                    print("note: preprocessor size.%s=%s (contract %s=%s) - kept contract value"
-                          % (a, pc["size"][a], b, pp[b]), file=sys.stderr)
-    return vision, llm, pp
+    pc = _load_json(os.path.join(ckpt, "preprocessor_config.json"))
+    pwhere = "preprocessor_config.json"
+    if pc is None:
+        proc = _load_json(os.path.join(ckpt, "processor_config.json"))
+        if proc is not None and isinstance(proc.get("image_processor"), dict):
+            pc, pwhere = proc["image_processor"], "processor_config.json image_processor"
+    if pc is None:
+        fx.note("no preprocessor_config.json: the contract's 1.0 preprocessing (min_pixels 512^2, max_pixels 2048^2, "
+                "CLIP mean/std, bicubic) is recorded")
+    else:
+        size = pc.get("size") if isinstance(pc.get("size"), dict) else {}
+        for dst, keys in (("min_pixels", ("min_pixels",)), ("max_pixels", ("max_pixels",))):
+            v = pc.get(keys[0])
+            alt = size.get("shortest_edge" if dst == "min_pixels" else "longest_edge")
+            if v is None:
+                v = alt
+            elif alt is not None and alt != v:
+                fx.note("%s %s=%s and size=%s: transformers' processor lets %s win, so does the bundle"
+                        % (pwhere, dst, v, json.dumps(size), dst))
+            if v is not None:
+                pp[dst] = int(v)
+        for key in ("image_mean", "image_std", "rescale_factor"):
+            if key in pc:
+                pp[key] = pc[key]
+        if len(pp["image_mean"]) != 3 or len(pp["image_std"]) != 3:
+            fx.refuse(pwhere, "image_mean/image_std", [pp["image_mean"], pp["image_std"]], "need 3 values each")
+        resample = pc.get("resample", 3)
+        if resample not in (3, "bicubic", "BICUBIC"):
+            fx.refuse(pwhere, "resample", resample, "the runtime resizes with Pillow BICUBIC (3) only (1 is LANCZOS)")
+        for key, want in (("patch_size", patch), ("merge_size", 2), ("temporal_patch_size", 1)):
+            if key in pc and pc[key] != want:
+                fx.refuse(pwhere, key, pc[key], "must be %s (the vision tower's)" % want)
+        for key in ("do_resize", "do_rescale", "do_normalize", "do_convert_rgb"):
+            if pc.get(key) is False:
+                fx.refuse(pwhere, key, False, "the runtime always resizes, rescales, normalises and converts to RGB")
+        for key in ("min_pixels", "max_pixels"):
+            if pp[key] != REAL_PREPROCESSING[key]:
+                fx.note("%s %s=%s (1.0 contract %s): the checkpoint's value is recorded"
+                        % (pwhere, key, pp[key], REAL_PREPROCESSING[key]))
+    pp["patch_size"] = patch
+
+    if fx.problems:
+        raise CheckpointError("export --checkpoint %s refused (%d reason%s):\n  - %s"
+                              % (ckpt, len(fx.problems), "" if len(fx.problems) == 1 else "s",
+                                 "\n  - ".join(fx.problems)))
+    return dict(release=release, release_signals=signals, vision=vision, llm=llm, preprocessing=pp, special_ids=ids,
+                stop_ids=stop, tie_word_embeddings=tie, notes=fx.notes)
+
+
+def checkpoint_key(name: str) -> str:
+    """A weight name of any known HunyuanOCR layout -> the 1.0 checkpoint's (the module's): `vit.vit.`, `visual.`,
+    `language_model.model.` (older exports) and transformers >= 5's own names (`model.language_model.`,
+    `model.vision_tower.`, `patch_merger.proj_conv/proj_out`, `mlp.fc1/fc2`, `layer_norm1/2`)."""
+    for src, dst in (("vit.vit.", "vit."), ("visual.", "vit."), ("language_model.model.", "model."),
+                     ("model.language_model.", "model."), ("model.vision_tower.", "vit."), ("vision_tower.", "vit."),
+                     ("model.vit.", "vit.")):
+        if name.startswith(src):
+            name = dst + name[len(src):]
+            break
+    if name.startswith("vit."):
+        name = name.replace(".patch_merger.", ".perceive.").replace("perceive.proj_conv.", "perceive.proj.0.")
+        name = name.replace("perceive.proj_out.", "perceive.proj.2.")
+        name = name.replace(".mlp.fc1.", ".mlp.dense_h_to_4h.").replace(".mlp.fc2.", ".mlp.dense_4h_to_h.")
+        name = re.sub(r"^vit\.layers\.(\d+)\.layer_norm1\.", r"vit.layers.\1.input_layernorm.", name)
+        name = re.sub(r"^vit\.layers\.(\d+)\.layer_norm2\.", r"vit.layers.\1.post_attention_layernorm.", name)
+    return name
 
 
 def load_checkpoint_tensors(ckpt: str) -> Dict[str, torch.Tensor]:
-    sd = {}
-    for fn in sorted(os.listdir(ckpt)):
-        if fn.endswith(".safetensors"):
-            sd.update(read_safetensors(os.path.join(ckpt, fn)))
-    if not sd:
-        raise FileNotFoundError("no *.safetensors in %s" % ckpt)
-    out = {}
-    for k, t in sd.items():
-        if k.startswith("vit.vit."):
-            k = "vit." + k[len("vit.vit."):]
-        elif k.startswith("language_model.model."):
-            k = "model." + k[len("language_model.model."):]
-        elif k.startswith("visual."):
-            k = "vit." + k[len("visual."):]
-        out[k] = t
+    files = sorted(fn for fn in os.listdir(ckpt) if fn.endswith(".safetensors"))
+    if not files:
+        raise CheckpointError("no *.safetensors in %s" % ckpt)
+    out: Dict[str, torch.Tensor] = {}
+    origin: Dict[str, str] = {}
+    for fn in files:
+        for k, t in read_safetensors(os.path.join(ckpt, fn)).items():
+            key = checkpoint_key(k)
+            if key in out:
+                raise CheckpointError("%s: %s and %s (%s) both name %s" % (ckpt, origin[key], k, fn, key))
+            out[key] = t
+            origin[key] = "%s (%s)" % (k, fn)
     return out
 
 
 def resolve_special_ids(tokenizer_json: str) -> Dict[str, int]:
+    """Special ids by manifest key, looked up by their strings in tokenizer.json (added_tokens first, then the BPE
+    vocab). The ids documented for the real model are compared and differences printed: the file is what counts."""
     with open(tokenizer_json, encoding="utf-8") as f:
         tj = json.load(f)
     by_content = {a["content"]: a["id"] for a in tj.get("added_tokens", [])}
@@ -1456,46 +1792,61 @@ def resolve_special_ids(tokenizer_json: str) -> Dict[str, int]:
                 "pfig_end": 120133}
     for k, v in expected.items():
         if ids[k] != v:
-            print("warning: %s resolves to %d, documented id %d" % (k, ids[k], v), file=sys.stderr)
+            print("note: %s resolves to %d, documented id %d" % (k, ids[k], v), file=sys.stderr)
     return ids
 
 
 def export_checkpoint(ckpt: str, out: str, dtype: str, revision: str):
-    vision, llm, pp = read_real_config(ckpt)
-    tokp = os.path.join(ckpt, "tokenizer.json")
-    special = special_ids_to_manifest(resolve_special_ids(tokp))
+    """Exports a real checkpoint directory (HF `v1.0/`) after read_real_config has accepted every setting."""
+    spec = read_real_config(ckpt)
+    vision, llm, pp, release = spec["vision"], spec["llm"], spec["preprocessing"], spec["release"]
+    notes = list(spec["notes"])
+    special = special_ids_to_manifest(spec["special_ids"])
     model = HunyuanOCR(vision, llm, special["image_token"])
     sd = load_checkpoint_tensors(ckpt)
-    if "lm_head.weight" in sd:
-        lm = sd.pop("lm_head.weight")
-        if not torch.equal(lm.float(), sd["model.embed_tokens.weight"].float()):
-            raise ValueError("lm_head.weight differs from embed_tokens: untied head not supported")
+    lm = sd.pop("lm_head.weight", None)
+    emb = sd.get("model.embed_tokens.weight")
+    tie = spec["tie_word_embeddings"]
+    same = lm is not None and emb is not None and torch.equal(lm.float(), emb.float())
+    if tie:
+        if lm is not None and not same:
+            notes.append("lm_head.weight differs from embed_tokens but tie_word_embeddings=true: the official code "
+                         "ties the head to the embedding and so does the module")
+    elif tie is None:
+        if lm is not None and not same:
+            raise CheckpointError("config.json has no tie_word_embeddings and lm_head.weight differs from "
+                                  "model.embed_tokens.weight: an untied LM head is not implemented")
+        notes.append("config.json has no tie_word_embeddings: %s, so the head is the embedding"
+                     % ("lm_head.weight equals embed_tokens" if lm is not None else "no lm_head.weight"))
+    elif not same:
+        raise CheckpointError("config.json tie_word_embeddings=false and lm_head.weight %s: an untied LM head is not "
+                              "implemented (logits = hidden . embed_tokens^T)"
+                              % ("is missing" if lm is None else "differs from model.embed_tokens.weight"))
     model.cast(DTYPES[dtype])
     own = model.state_dict()
     missing = [k for k in own if k not in sd and k not in ("rope_inv_freq", "rope_axis")]
     unexpected = [k for k in sd if k not in own]
     if missing or unexpected:
-        raise RuntimeError("checkpoint names do not match the reference module:\n missing=%s\n unexpected=%s"
-                           % (missing[:20], unexpected[:20]))
-    for k in own:
-        if k in sd and tuple(sd[k].shape) != tuple(own[k].shape):
-            raise RuntimeError("shape mismatch %s: checkpoint %s module %s" % (k, tuple(sd[k].shape), tuple(own[k].shape)))
+        raise CheckpointError("checkpoint weight names do not match the module:\n missing=%s\n unexpected=%s"
+                              % (missing[:20], unexpected[:20]))
+    bad = ["%s: checkpoint %s, config gives %s" % (k, tuple(sd[k].shape), tuple(own[k].shape))
+           for k in own if k in sd and tuple(sd[k].shape) != tuple(own[k].shape)]
+    if bad:
+        raise CheckpointError("weight shapes contradict config.json:\n  " + "\n  ".join(bad[:20]))
     model.load_state_dict({k: v.to(DTYPES[dtype]) for k, v in sd.items()}, strict=False)
-    gpath = os.path.join(ckpt, "generation_config.json")
-    stop = list(special["eos"])
-    if os.path.exists(gpath):
-        with open(gpath) as f:
-            gc = json.load(f)
-        e = gc.get("eos_token_id")
-        e = e if isinstance(e, list) else ([e] if e is not None else [])
-        for i in e:
-            if i not in stop:
-                print("note: generation_config eos %d added to stop_ids" % i, file=sys.stderr)
-                stop.append(i)
-    with open(tokp, "rb") as f:
+    with open(os.path.join(ckpt, "tokenizer.json"), "rb") as f:
         tok_bytes = f.read()
     man = make_manifest("tencent/HunyuanOCR", revision, dtype, vision, llm, special, pp, REAL_MAX_NEW, {})
-    man["generation"]["stop_ids"] = stop
+    man["release"] = release
+    man["prompts"] = RELEASE_PROMPTS[release]
+    man["architecture"]["vision"]["eps"] = vision["eps"]
+    man["architecture"]["llm"]["eps"] = llm["eps"]
+    man["generation"]["stop_ids"] = spec["stop_ids"]
+    src_files = sorted(fn for fn in os.listdir(ckpt) if fn.endswith((".json", ".jinja", ".safetensors")))
+    man["source"] = {"release_signals": spec["release_signals"], "files": src_files,
+                     "config_sha256": sha256_file(os.path.join(ckpt, "config.json")), "notes": notes}
+    for n in notes:
+        print("note: " + n, file=sys.stderr)
     write_bundle(out, model, tok_bytes, man)
 
 
@@ -2034,7 +2385,11 @@ def main(argv=None):
         elif a.from_bundle:
             export_from_bundle(a.from_bundle, a.out)
         elif a.checkpoint:
-            export_checkpoint(a.checkpoint, a.out, a.dtype, a.revision or "v1.0")
+            try:
+                export_checkpoint(a.checkpoint, a.out, a.dtype, a.revision or "v1.0")
+            except CheckpointError as e:
+                print(str(e), file=sys.stderr)
+                sys.exit(3)
         else:
             ap.error("export needs --tiny, --random-real-decoder, --random-real, --from-bundle or --checkpoint")
         sizes = {f: os.path.getsize(os.path.join(a.out, f)) for f in sorted(os.listdir(a.out))}
