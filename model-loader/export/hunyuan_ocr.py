@@ -398,12 +398,12 @@ class TextAttention(nn.Module):
         self.query_layernorm = RMSNorm(head_dim, eps)
         self.key_layernorm = RMSNorm(head_dim, eps)
 
-    def project(self, x: torch.Tensor, cos: torch.Tensor, sin: torch.Tensor
+    def project(self, x: torch.Tensor, cos: torch.Tensor, sin: torch.Tensor, prefill: bool
                 ) -> Tuple[torch.Tensor, torch.Tensor, torch.Tensor]:
         """q [B, H, T, D], k and v [B, KVH, T, D]: XD-RoPE (cos/sin [B, 1, T, D] float32), then QK RMSNorm.
-        float32 bundles rotate in float32; half-precision bundles round cos/sin to the model dtype and rotate in it,
-        as the official bf16 runs do (transformers' rotary embedding returns cos/sin in x.dtype; vLLM's cache is in
-        the model dtype)."""
+        float32 bundles rotate in float32. Half-precision bundles follow the official 1.0 code (the transformers
+        commit its README pins, measured by parity_transformers.py): cos/sin rounded to the model dtype, the prompt
+        (prefill) rotated in float32, generated tokens (decode) rotated in the model dtype."""
         b, t = x.size(0), x.size(1)
         dt = x.dtype
         q = self.q_proj(x).view(b, t, self.heads, self.head_dim).transpose(1, 2)
@@ -411,6 +411,10 @@ class TextAttention(nn.Module):
         v = self.v_proj(x).view(b, t, self.kv_heads, self.head_dim).transpose(1, 2)
         if dt == torch.float32:
             q, k = rotate(q, cos, sin), rotate(k, cos, sin)
+        elif prefill:
+            c, s_ = cos.to(dt).to(torch.float32), sin.to(dt).to(torch.float32)
+            q = rotate(q.to(torch.float32), c, s_).to(dt)
+            k = rotate(k.to(torch.float32), c, s_).to(dt)
         else:
             c, s_ = cos.to(dt), sin.to(dt)
             q, k = rotate(q, c, s_), rotate(k, c, s_)
@@ -424,7 +428,7 @@ class TextAttention(nn.Module):
         tokens go to the last T columns; otherwise (decode, T = 1) row b's token goes to column write_cols[b].
         Attention then reads the views, masked by `allowed` [B, 1, T, W]."""
         b, t = x.size(0), x.size(1)
-        q, k, v = self.project(x, cos, sin)
+        q, k, v = self.project(x, cos, sin, write_cols is None)
         v_rows = v_cache.transpose(2, 3) if v_dims_first else v_cache  # [B, KVH, W, D] either way
         if write_cols is None:
             w = k_cache.size(2)
@@ -445,7 +449,7 @@ class TextAttention(nn.Module):
         the whole score matrix is materialised. The golden tokens come from this path."""
         b, t = x.size(0), x.size(1)
         dt = x.dtype
-        q, k, v = self.project(x, cos, sin)
+        q, k, v = self.project(x, cos, sin, t > 1)
         k_all = torch.cat([past_k, k], dim=2)
         v_all = torch.cat([past_v, v], dim=2)
         k_use = k_all.repeat_interleave(self.groups, dim=1) if self.groups > 1 else k_all
