@@ -36,7 +36,7 @@ final class Scheduler implements Runnable {
   private static final Logger LOG = LoggerFactory.getLogger(Scheduler.class);
   private static final Object POISON = new Object();
   private static final Object WAKE = new Object();
-  /** Distinct images encoded ahead of the prefill that needs them. */
+  /** Distinct images, at the head of the queue, encoded ahead of the prefill that needs them. */
   private static final int VISION_LOOKAHEAD = 2;
 
   private final TorchModule module;
@@ -209,14 +209,16 @@ final class Scheduler implements Runnable {
 
   /** Sends the images of the next few waiting requests to the vision thread. */
   private void encodeAhead() {
-    int ahead = 0;
+    // the first VISION_LOOKAHEAD distinct images of the queue, encoded or not: encoded ones hold their embeddings
+    // until their prompts prefill, so counting them bounds that memory while the batch is full
+    Set<ImageJob> ahead = Collections.newSetFromMap(new IdentityHashMap<>());
     for (Request r : waiting) {
       ImageJob job = r.image();
+      if (ahead.add(job) && ahead.size() > VISION_LOOKAHEAD) {
+        return;
+      }
       if (job.state() == ImageJob.State.NEW) {
         vision.submit(job, r.layout().imageTokens());
-      }
-      if (job.state() != ImageJob.State.DONE && ++ahead >= VISION_LOOKAHEAD) {
-        return;
       }
     }
   }
