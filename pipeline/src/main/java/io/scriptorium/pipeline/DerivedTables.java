@@ -3,10 +3,13 @@ package io.scriptorium.pipeline;
 import static org.apache.spark.sql.functions.col;
 import static org.apache.spark.sql.functions.count;
 import static org.apache.spark.sql.functions.explode;
+import static org.apache.spark.sql.functions.filter;
 import static org.apache.spark.sql.functions.greatest;
 import static org.apache.spark.sql.functions.lit;
 import static org.apache.spark.sql.functions.size;
+import static org.apache.spark.sql.functions.struct;
 import static org.apache.spark.sql.functions.sum;
+import static org.apache.spark.sql.functions.transform;
 
 import io.delta.exceptions.DeltaConcurrentModificationException;
 import io.delta.tables.DeltaTable;
@@ -104,7 +107,7 @@ final class DerivedTables {
 
   /**
    * Digitize's hook: the parsed rows of a committed chunk's outputs ({@link PartitionInference#RESULT_SCHEMA}); spots
-   * are written by {@link ResultWriter} itself.
+   * are written by {@link #commitSpots} from the lines inference parsed.
    */
   void commit(Dataset<Row> results) {
     Dataset<Row> outputs = results
@@ -113,6 +116,30 @@ final class DerivedTables {
         .select(col("*"), col("o.task"), col("o.prompt"), col("o.prompt_sha256"), col("o.text"))
         .drop("o");
     write(outputs, ParsedTables.ALL);
+  }
+
+  /**
+   * Digitize's spots: replaces the lines of a committed chunk's spotting outputs ({@link PartitionInference#RESULT_SCHEMA})
+   * with the lines inference parsed (the results' {@code spots}, each tagged with its output's prompt), in one MERGE
+   * with the parsed tables' protocol: every spotting output sends its marker, so lines past its new count go in the
+   * same commit. {@code partitions} are the chunk's (collection, batch_date) pairs.
+   */
+  void commitSpots(Dataset<Row> results, List<Row> partitions) {
+    Dataset<Row> outputs = results
+        .select(col("content_sha256"), col("page_id"), col("model_revision"), col("run_id"), col("collection"),
+            col("batch_date"), col("spots"), explode(col("outputs")).as("o"))
+        .where(col("o.task").equalTo(lit("spotting")))
+        .select(col("*"), col("o.task").as("task"), col("o.prompt_sha256").as("prompt_sha256"))
+        .drop("o")
+        .dropDuplicates(OUTPUT_KEY.toArray(String[]::new));
+    Column lines = transform(
+        filter(col("spots"), s -> s.getField("prompt_sha256").eqNullSafe(col("prompt_sha256"))),
+        s -> struct(Arrays.stream(recordSchema(ParsedTables.SPOTS).fieldNames()).map(f -> s.getField(f).as(f))
+            .toArray(Column[]::new)));
+    Dataset<Row> derived = outputs.select(Stream.concat(
+        COMMON.stream().map(c -> c.equals("parser_version") ? lit(OutputParsers.PARSER_VERSION).as(c) : col(c)),
+        Stream.of(lines.as(ParsedTables.SPOTS.name()))).toArray(Column[]::new));
+    merge(ParsedTables.SPOTS, derived, partitions, 0); // the row count only labels the (unused) Changes
   }
 
   /**

@@ -1,9 +1,16 @@
 package io.scriptorium.pipeline;
 
+import static org.apache.spark.sql.functions.array_sort;
 import static org.apache.spark.sql.functions.col;
+import static org.apache.spark.sql.functions.collect_set;
+import static org.apache.spark.sql.functions.concat;
+import static org.apache.spark.sql.functions.concat_ws;
+import static org.apache.spark.sql.functions.explode;
 import static org.apache.spark.sql.functions.hash;
 import static org.apache.spark.sql.functions.lit;
 import static org.apache.spark.sql.functions.pmod;
+import static org.apache.spark.sql.functions.size;
+import static org.apache.spark.sql.functions.when;
 
 import io.scriptorium.model.ModelInfo;
 import io.scriptorium.model.OcrRuntime;
@@ -15,6 +22,7 @@ import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.TreeMap;
+import org.apache.spark.sql.Column;
 import org.apache.spark.sql.Dataset;
 import org.apache.spark.sql.Encoders;
 import org.apache.spark.sql.Row;
@@ -115,9 +123,10 @@ final class DigitizeJob {
           runtime, tasks, conf.pageOptions(), conf.pagesInFlight(), runId, conf.maxAttempts(),
           new SerializableConfiguration(spark.sparkContext().hadoopConfiguration()), done, failed));
       ResultWriter writer = new ResultWriter(spark, warehouse);
-      Dataset<Row> todo = plan.where(col("action").notEqual(PagePlanner.SKIP))
-          .withColumn("chunk", pmod(hash(col("source_uri")), lit(chunks)));
-      Map<String, Long> chunkSizes = new TreeMap<>(countBy(todo, "chunk"));
+      Dataset<Row> todo = PagePlanner.inferInEarliestChunk(plan.where(col("action").notEqual(PagePlanner.SKIP))
+          .withColumn("chunk", pmod(hash(col("source_uri")), lit(chunks))));
+      Map<String, Long> chunkSizes = new TreeMap<>(java.util.Comparator.comparingInt(Integer::parseInt));
+      chunkSizes.putAll(countBy(todo, "chunk"));
 
       Tally tally = new Tally();
       try (ProgressReporter progress = new ProgressReporter(runId, work, done, failed, conf.progressIntervalSeconds())) {
@@ -131,12 +140,16 @@ final class DigitizeJob {
           PagePlanner.partitionByPages(rows, chunk.getValue(), conf.pagesPerPartition())
               .mapPartitions(inference, Encoders.row(PartitionInference.RESULT_SCHEMA))
               .write().mode("overwrite").parquet(staging);
-          Dataset<Row> results = spark.read().schema(PartitionInference.RESULT_SCHEMA).parquet(staging);
+          // A page ok without outputs of its own (a duplicate) is ok only if its content's outputs were made.
+          confirmDuplicates(spark.read().schema(PartitionInference.RESULT_SCHEMA).parquet(staging), rows, runId,
+              model.revision()).write().mode("overwrite").parquet(staging + "-confirmed");
+          Dataset<Row> results = spark.read().schema(PartitionInference.RESULT_SCHEMA).parquet(staging + "-confirmed");
           String inferred = seconds(chunkStart);
           long commitStart = System.nanoTime();
           Map<String, Double> steps = writer.commit(results, chunk.getValue());
           tally.add(results);
           delete(staging);
+          delete(staging + "-confirmed");
           committed++;
           LOG.info("{}: chunk {}/{} ({} pages) inferred in {} s, committed in {} s {}", runId, committed,
               chunkSizes.size(), chunk.getValue(), inferred, seconds(commitStart), rounded(steps));
@@ -158,6 +171,43 @@ final class DigitizeJob {
       }
       delete(warehouse.root() + "/_staging/" + runId);
     }
+  }
+
+  /**
+   * A page recorded {@code ok} without outputs of its own stands for identical content inferred elsewhere: every task
+   * planned for it must have an output for its content, made in this chunk or committed earlier in this run (a task
+   * is planned only when no output existed before the run). Otherwise the page is failed with a transient reason, so
+   * a later run infers it; it never claims {@code ok} without output.
+   */
+  private Dataset<Row> confirmDuplicates(Dataset<Row> results, Dataset<Row> planned, String runId, String revision) {
+    Dataset<Row> made = results.where(col("status").equalTo("ok"))
+        .select(col("content_sha256"), explode(col("outputs.task")).as("task"))
+        .unionByName(spark.read().format("delta").load(warehouse.location(Tables.RAW_OUTPUTS))
+            .where(col("run_id").equalTo(runId).and(col("model_revision").equalTo(revision)))
+            .select("content_sha256", "task"));
+    Dataset<Row> missing = results.where(col("status").equalTo("ok").and(size(col("outputs")).equalTo(0)))
+        .select("source_uri", "page_no", "content_sha256")
+        .join(planned.select(col("source_uri"), col("page_no"), explode(col("tasks")).as("task")),
+            seq("source_uri", "page_no"))
+        .join(made, seq("content_sha256", "task"), "left_anti")
+        .groupBy("source_uri", "page_no")
+        .agg(concat_ws(", ", array_sort(collect_set("task"))).as("missing_tasks"));
+    Column unmade = col("missing_tasks").isNotNull();
+    Column quarantine = col("attempt").geq(conf.maxAttempts());
+    return results.join(missing, seq("source_uri", "page_no"), "left")
+        .withColumn("status", when(unmade, when(quarantine, lit("quarantined")).otherwise(lit("failed")))
+            .otherwise(col("status")))
+        .withColumn("attempts", when(unmade, col("attempt")).otherwise(col("attempts")))
+        .withColumn("error_class", when(unmade, lit("inference_error")).otherwise(col("error_class")))
+        .withColumn("error_message", when(unmade, concat(col("source_uri"), lit(" page "), col("page_no").cast("string"),
+                lit(": identical content was to be inferred at another location, which made no output for "),
+                col("missing_tasks"), lit("; retried by the next run")))
+            .otherwise(col("error_message")))
+        .select(ResultWriter.columns(PartitionInference.RESULT_SCHEMA));
+  }
+
+  private static scala.collection.immutable.Seq<String> seq(String... columns) {
+    return scala.jdk.javaapi.CollectionConverters.asScala(java.util.Arrays.asList(columns)).toList();
   }
 
   private void delete(String path) {

@@ -221,10 +221,14 @@ final class PagePlanner {
     return finish(pages, null);
   }
 
-  /** Identical content needing work is inferred once; the other locations share its results. */
+  /**
+   * Identical content needing work is inferred once; the other locations share its results. The location inferred is
+   * one planned for inference, never a skipped (quarantined, failed) one, so the content really is inferred this run.
+   */
   private static Dataset<Row> finish(Dataset<Row> pages, Date batchDate) {
-    Column rank = row_number().over(Window.partitionBy("content_sha256").orderBy("source_uri", "page_no"));
     Column infer = col("action").equalTo(INFER);
+    Column rank = row_number().over(Window.partitionBy("content_sha256")
+        .orderBy(when(infer, lit(0)).otherwise(lit(1)), col("source_uri"), col("page_no")));
     return pages
         .withColumn("rank", when(col("content_sha256").isNull(), lit(1)).otherwise(rank))
         .withColumn("action", when(infer.and(col("rank").gt(1)), lit(DEDUPLICATED)).otherwise(col("action")))
@@ -237,6 +241,21 @@ final class PagePlanner {
             coalesce(col("known_attempts"), lit(0)).as("attempts"),
             col("tasks"),
             col("action"));
+  }
+
+  /**
+   * Among the locations of a content inferred this run, the one inferred is the one in the earliest {@code chunk}
+   * (chunks commit in ascending order), so every duplicate's chunk commits with or after its content's output.
+   */
+  static Dataset<Row> inferInEarliestChunk(Dataset<Row> todo) {
+    Column sharing = col("action").isin(INFER, DEDUPLICATED).and(col("content_sha256").isNotNull());
+    Column inferred = functions.max(when(col("action").equalTo(INFER), lit(1)).otherwise(lit(0)))
+        .over(Window.partitionBy("content_sha256"));
+    Column rank = row_number().over(Window.partitionBy(col("content_sha256"), sharing)
+        .orderBy(col("chunk"), col("source_uri"), col("page_no")));
+    return todo.withColumn("action", when(sharing.and(inferred.equalTo(1)),
+            when(rank.equalTo(1), lit(INFER)).otherwise(lit(DEDUPLICATED)))
+        .otherwise(col("action")));
   }
 
   /** The newest {@code pages} row of every page location, in any partition. */

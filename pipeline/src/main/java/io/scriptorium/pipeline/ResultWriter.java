@@ -2,10 +2,8 @@ package io.scriptorium.pipeline;
 
 import static org.apache.spark.sql.functions.col;
 import static org.apache.spark.sql.functions.explode;
-import static org.apache.spark.sql.functions.lit;
 
 import io.delta.tables.DeltaTable;
-import io.scriptorium.pipeline.parse.OutputParsers;
 import java.util.Arrays;
 import java.util.Collections;
 import java.util.LinkedHashMap;
@@ -23,6 +21,9 @@ import org.apache.spark.sql.types.StructType;
  * Commits one chunk of page results with Delta MERGE, so writing the same results twice leaves the same
  * rows. Outputs are keyed by (content, task, model revision, prompt); pages by (collection, batch date,
  * page). Each MERGE names the chunk's partitions as literals, so runs over disjoint partitions don't conflict.
+ *
+ * <p>Spots are written like the parsed tables ({@link DerivedTables#commitSpots}): an output's lines are replaced
+ * exactly, so re-inference with fewer lines leaves none of the old ones past the new count.
  *
  * <p>Order matters for a run killed mid-chunk: spots and the parsed tables, then raw outputs (what planning
  * checks to skip work), then pages. A page without its outputs is simply redone; outputs never miss their
@@ -52,8 +53,8 @@ final class ResultWriter {
     // Spots and the parsed tables are independent tables, so they are written side by side (#4 hook: the parsed
     // tables come before the outputs they are parsed from).
     Concurrently.run(List.<Callable<Void>>of(
-        () -> timed(seconds, Tables.SPOTS, () -> merge(Tables.SPOTS, spots(results), inPartitions, sourcePartitions,
-            List.of("content_sha256", "model_revision", "prompt_sha256", "line_no"))),
+        () -> timed(seconds, Tables.SPOTS,
+            () -> new DerivedTables(spark, warehouse).commitSpots(results.coalesce(sourcePartitions), partitions)),
         () -> timed(seconds, "parsed tables", () -> new DerivedTables(spark, warehouse).commit(results))));
     timed(seconds, Tables.RAW_OUTPUTS, () -> merge(Tables.RAW_OUTPUTS, rawOutputs(results), inPartitions,
         sourcePartitions, List.of("content_sha256", "task", "model_revision", "prompt_sha256")));
@@ -89,16 +90,6 @@ final class ResultWriter {
         .select(col("*"), col("o.*"))
         .drop("o")
         .select(columns(Tables.RAW_OUTPUTS_SCHEMA));
-  }
-
-  static Dataset<Row> spots(Dataset<Row> results) {
-    return results
-        .select(col("content_sha256"), col("page_id"), col("model_revision"), col("run_id"), col("collection"),
-            col("batch_date"), explode(col("spots")).as("s"))
-        .select(col("*"), col("s.*"))
-        .drop("s")
-        .withColumn("parser_version", lit(OutputParsers.PARSER_VERSION))
-        .select(columns(Tables.SPOTS_SCHEMA));
   }
 
   /** {@code ($.collection, $.batch_date) IN (...)} with literals, {@code $} standing for the table alias. */
