@@ -6,6 +6,7 @@ import static org.junit.jupiter.api.Assumptions.assumeTrue;
 import com.google.gson.JsonObject;
 import com.google.gson.JsonParser;
 import io.scriptorium.model.Preprocessor;
+import io.scriptorium.model.bench.RuntimeBenchmark;
 import io.scriptorium.pipeline.pages.DecodedPage;
 import io.scriptorium.pipeline.pages.PageOptions;
 import io.scriptorium.pipeline.pages.PageReader;
@@ -200,17 +201,8 @@ class InspectImageCommandTest {
   }
 
   /** Skips (never passes) when the Python reference cannot run here, saying why. */
-  private static void assumePillow() throws InterruptedException {
-    boolean ok = Files.isExecutable(PYTHON) && Files.isRegularFile(EXPORT.resolve("pillow_pages.py"));
-    if (ok) {
-      try {
-        Process p = new ProcessBuilder(PYTHON.toString(), "-c", "import PIL, numpy, torch")
-            .redirectErrorStream(true).redirectOutput(ProcessBuilder.Redirect.DISCARD).start();
-        ok = p.waitFor(60, TimeUnit.SECONDS) && p.exitValue() == 0;
-      } catch (IOException e) {
-        ok = false;
-      }
-    }
+  private static void assumePillow() {
+    boolean ok = Files.isRegularFile(EXPORT.resolve("pillow_pages.py")) && RuntimeBenchmark.exporterAvailable();
     assumeTrue(ok, "NOT RUN: the Pillow reference needs " + PYTHON + " with Pillow, numpy and torch (apt-get install -y"
         + " python3-pil python3-numpy python3-torch); without it nothing compares inspect-image with Pillow");
   }

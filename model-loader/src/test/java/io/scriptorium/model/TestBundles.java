@@ -39,14 +39,8 @@ final class TestBundles {
   }
 
   /** Whether {@link #PYTHON} can import torch, numpy and Pillow. */
-  static boolean exporterAvailable() throws Exception {
-    if (!Files.isExecutable(PYTHON)) {
-      return false;
-    }
-    Process p = new ProcessBuilder(PYTHON.toString(), "-c", "import torch, numpy, PIL").redirectErrorStream(true)
-        .start();
-    p.getInputStream().readAllBytes();
-    return p.waitFor(2, java.util.concurrent.TimeUnit.MINUTES) && p.exitValue() == 0;
+  static boolean exporterAvailable() {
+    return io.scriptorium.model.bench.RuntimeBenchmark.exporterAvailable();
   }
 
   /** A private copy of the tiny bundle's directory that a test may modify. */

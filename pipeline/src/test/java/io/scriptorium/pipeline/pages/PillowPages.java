@@ -5,12 +5,19 @@ import static org.junit.jupiter.api.Assumptions.assumeTrue;
 import com.google.gson.JsonObject;
 import com.google.gson.JsonParser;
 import io.scriptorium.pipeline.TinyBundleFiles;
+import io.scriptorium.model.bench.RuntimeBenchmark;
 import java.io.IOException;
+import io.scriptorium.model.bench.RuntimeBenchmark;
 import java.nio.charset.StandardCharsets;
+import io.scriptorium.model.bench.RuntimeBenchmark;
 import java.nio.file.Files;
+import io.scriptorium.model.bench.RuntimeBenchmark;
 import java.nio.file.Path;
+import io.scriptorium.model.bench.RuntimeBenchmark;
 import java.util.ArrayList;
+import io.scriptorium.model.bench.RuntimeBenchmark;
 import java.util.List;
+import io.scriptorium.model.bench.RuntimeBenchmark;
 import java.util.concurrent.TimeUnit;
 
 /**
@@ -31,19 +38,7 @@ final class PillowPages {
 
   /** Skips (never passes) the calling test when the reference cannot run here, saying why. */
   static void assumeAvailable() {
-    boolean ok = Files.isExecutable(PYTHON) && Files.isRegularFile(EXPORT.resolve("pillow_pages.py"));
-    if (ok) {
-      try {
-        Process p = new ProcessBuilder(PYTHON.toString(), "-c", "import PIL, numpy, torch")
-            .redirectErrorStream(true).redirectOutput(ProcessBuilder.Redirect.DISCARD).start();
-        ok = p.waitFor(60, TimeUnit.SECONDS) && p.exitValue() == 0;
-      } catch (IOException e) {
-        ok = false;
-      } catch (InterruptedException e) {
-        Thread.currentThread().interrupt();
-        ok = false;
-      }
-    }
+    boolean ok = Files.isRegularFile(EXPORT.resolve("pillow_pages.py")) && RuntimeBenchmark.exporterAvailable();
     assumeTrue(ok, "NOT RUN: the Pillow reference needs " + PYTHON + " with Pillow, numpy and torch (apt-get install -y"
         + " python3-pil python3-numpy python3-torch) and " + EXPORT.resolve("pillow_pages.py")
         + "; without it nothing compares Java's pixels with Pillow's");
