@@ -5,7 +5,9 @@ import io.scriptorium.pipeline.RunSummary;
 import java.util.concurrent.Callable;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Mixin;
+import picocli.CommandLine.Model.CommandSpec;
 import picocli.CommandLine.Option;
+import picocli.CommandLine.Spec;
 
 @Command(name = "rerun", mixinStandardHelpOptions = true,
     description = "Re-infer the pages a predicate over scriptorium.current_outputs selects; new results sit beside the old.")
@@ -24,10 +26,14 @@ final class RerunCommand implements Callable<Integer> {
       description = "Prompt set of the bundle: zh (the 1.0 README's wording, default), zh-compact or en.")
   String promptSet;
 
+  @Spec
+  CommandSpec spec;
+
   @Override
   public Integer call() {
-    RunSummary run = io.scriptorium.pipeline.Scriptorium.get(Main.session("rerun"))
-        .rerun(new RerunOptions(warehouse, where, taskOptions.specs(), taskOptions.model, promptSet));
+    RerunOptions options =
+        Main.options(spec, () -> new RerunOptions(warehouse, where, taskOptions.specs(), taskOptions.model, promptSet));
+    RunSummary run = io.scriptorium.pipeline.Scriptorium.get(Main.session("rerun")).rerun(options);
     RunReport.print(run);
     return run.accountedFor() ? 0 : 3;
   }

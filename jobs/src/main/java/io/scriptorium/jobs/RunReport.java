@@ -10,12 +10,18 @@ final class RunReport {
 
   static void print(RunSummary run) {
     System.out.printf(Locale.ROOT,
-        "%nRun %s %s in %.1f s: %d input files, %d pages: %d ok (%d sharing an identical page's inference),"
-            + " %d failed, %d skipped; %d model outputs, %d spots; %.2f pages/s%n",
+        "%nRun %s %s in %.1f s: %d input files, %d pages: %d ok (%d sharing an identical page's inference, %d"
+            + " recovered from an interrupted run), %d failed, %d skipped; %d model outputs, %d spots; %.2f pages/s%n",
         run.runId(), run.status(), run.seconds(), run.inputFiles(), run.pagesTotal(), run.pagesOk(),
-        run.pagesDeduplicated(), run.pagesFailed(), run.pagesSkipped(), run.outputs(), run.spots(), run.pagesPerSecond());
-    System.out.printf("Every input page accounted for (ok + failed + skipped = pages found): %s%n",
-        run.accountedFor() ? "yes" : "NO");
+        run.pagesDeduplicated(), run.pagesRecovered(), run.pagesFailed(), run.pagesSkipped(), run.outputs(), run.spots(),
+        run.pagesPerSecond());
+    System.out.printf("Every input page accounted for (each listed file's pages recorded; ok + failed + skipped ="
+        + " pages found): %s%n", run.accountedFor() ? "yes" : "NO");
+    if (run.filesRecorded() != run.inputFiles()) {
+      System.out.printf("  %d file(s) whose recorded pages differ from those listed:%n",
+          run.inputFiles() - run.filesRecorded());
+      run.filesDiffering().forEach(file -> System.out.println("    " + file));
+    }
     run.failuresByClass().forEach((errorClass, count) -> System.out.printf("  failed %-20s %d%n", errorClass, count));
   }
 

@@ -2,6 +2,7 @@ package io.scriptorium.model;
 
 import ai.djl.Device;
 import ai.djl.engine.Engine;
+import ai.djl.pytorch.jni.JniUtils;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
@@ -19,17 +20,30 @@ final class DjlSettings {
 
   private DjlSettings() {}
 
+  /** Before the engine starts: the properties it reads once. */
   static synchronized void apply(int intraOpThreads) {
-    setIfAbsent(NUM_THREADS, Integer.toString(intraOpThreads));
+    System.setProperty(NUM_THREADS, Integer.toString(intraOpThreads));
     setIfAbsent(NUM_INTEROP_THREADS, "1");
     if (System.getenv(RUST_FLAVOR) == null) {
       setIfAbsent(RUST_FLAVOR, "cpu");
     }
-    String effective = System.getProperty(NUM_THREADS);
-    if (!effective.equals(Integer.toString(intraOpThreads))) {
-      LOG.warn("{}={} was set before the runtime asked for {}; the existing value wins", NUM_THREADS, effective,
-          intraOpThreads);
+  }
+
+  /**
+   * Once the engine runs: the intra-op thread count set on it directly, since something may have started the engine
+   * before this runtime (another runtime, a probe) with another count. Process-wide: the last runtime loaded wins.
+   */
+  static synchronized void enforceThreads(int intraOpThreads) {
+    int current = JniUtils.getNumThreads();
+    if (current != intraOpThreads) {
+      LOG.info("libtorch intra-op threads: {} (was {})", intraOpThreads, current);
+      JniUtils.setNumThreads(intraOpThreads);
     }
+  }
+
+  /** libtorch's intra-op thread count now. */
+  static int intraOpThreads() {
+    return JniUtils.getNumThreads();
   }
 
   private static void setIfAbsent(String key, String value) {

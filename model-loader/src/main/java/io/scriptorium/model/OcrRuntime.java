@@ -33,10 +33,10 @@ import org.slf4j.LoggerFactory;
  * instance that the caller must close.
  *
  * <p><b>Threads.</b> {@link #prompt}, {@link #prepare} and {@link #submit} are safe from any thread; preprocessing
- * runs on the caller's thread. libtorch's intra-op thread count is process-wide: the first runtime sets system property
- * {@code ai.djl.pytorch.num_threads} (and {@code num_interop_threads} = 1) from {@link RuntimeConfig#intraOpThreads}
- * unless it is already set, and this only takes effect if DJL's PyTorch engine has not started yet. Batch inside the
- * runtime rather than adding threads (stack-djl.md §8).
+ * runs on the caller's thread. libtorch's intra-op thread count is process-wide: each runtime sets it from
+ * {@link RuntimeConfig#intraOpThreads} when it loads (system property {@code ai.djl.pytorch.num_threads} before the
+ * engine starts, the engine itself after), so the last runtime loaded wins. Batch inside the runtime rather than adding
+ * threads (stack-djl.md §8).
  *
  * <p><b>Batching.</b> One KV cache of {@code maxBatchSize + 1} slots of {@code maxKvTokens / maxBatchSize} tokens
  * each (capped by the model's positions) is allocated at start; a request that cannot fit a slot fails, and its
@@ -85,6 +85,7 @@ public final class OcrRuntime implements AutoCloseable {
     this.tokenizer = loadTokenizer(bundle.tokenizerFile());
     try {
       this.module = TorchModule.load(bundle, device);
+      DjlSettings.enforceThreads(config.intraOpThreads());
     } catch (RuntimeException e) {
       tokenizer.close();
       throw e;

@@ -11,7 +11,6 @@ import static org.apache.spark.sql.functions.struct;
 import static org.apache.spark.sql.functions.sum;
 import static org.apache.spark.sql.functions.transform;
 
-import io.delta.exceptions.DeltaConcurrentModificationException;
 import io.delta.tables.DeltaTable;
 import io.scriptorium.pipeline.ParsedTables.Spec;
 import io.scriptorium.pipeline.ReparseSummary.Changes;
@@ -208,24 +207,17 @@ final class DerivedTables {
     Map<String, String> values = names.stream().collect(Collectors.toMap(Function.identity(), c -> "s." + c,
         (a, b) -> a, LinkedHashMap::new));
 
-    for (int attempt = 1; ; attempt++) {
-      try {
-        Row metrics = DeltaTable.forPath(spark, warehouse.location(spec.name())).as("t")
-            .merge(source.as("s"), condition)
-            .whenMatched("s._marker").delete()
-            .whenMatched("NOT s._marker AND NOT (" + unchanged + ")").updateExpr(values)
-            .whenNotMatched("NOT s._marker").insertExpr(values)
-            .execute()
-            .first();
-        return new Changes(rowCount, metric(metrics, "num_inserted_rows"), metric(metrics, "num_updated_rows"),
-            metric(metrics, "num_deleted_rows"));
-      } catch (DeltaConcurrentModificationException e) {
-        // Another writer committed to the same partitions; the MERGE is idempotent, so it is simply run again.
-        if (attempt == 3) {
-          throw e;
-        }
-      }
-    }
+    // Another writer may commit to the same partitions first; the MERGE is idempotent, so it is simply run again.
+    Row metrics = DeltaRetry.onConflict("MERGE into " + spec.name(), () -> DeltaTable.forPath(spark,
+            warehouse.location(spec.name())).as("t")
+        .merge(source.as("s"), condition)
+        .whenMatched("s._marker").delete()
+        .whenMatched("NOT s._marker AND NOT (" + unchanged + ")").updateExpr(values)
+        .whenNotMatched("NOT s._marker").insertExpr(values)
+        .execute()
+        .first());
+    return new Changes(rowCount, metric(metrics, "num_inserted_rows"), metric(metrics, "num_updated_rows"),
+        metric(metrics, "num_deleted_rows"));
   }
 
   private static long metric(Row metrics, String name) {

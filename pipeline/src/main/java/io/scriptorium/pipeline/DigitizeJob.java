@@ -1,13 +1,16 @@
 package io.scriptorium.pipeline;
 
 import static org.apache.spark.sql.functions.array_sort;
+import static org.apache.spark.sql.functions.coalesce;
 import static org.apache.spark.sql.functions.col;
 import static org.apache.spark.sql.functions.collect_set;
 import static org.apache.spark.sql.functions.concat;
 import static org.apache.spark.sql.functions.concat_ws;
+import static org.apache.spark.sql.functions.countDistinct;
 import static org.apache.spark.sql.functions.explode;
 import static org.apache.spark.sql.functions.hash;
 import static org.apache.spark.sql.functions.lit;
+import static org.apache.spark.sql.functions.max;
 import static org.apache.spark.sql.functions.pmod;
 import static org.apache.spark.sql.functions.size;
 import static org.apache.spark.sql.functions.when;
@@ -24,7 +27,6 @@ import java.util.Map;
 import java.util.TreeMap;
 import org.apache.spark.sql.Column;
 import org.apache.spark.sql.Dataset;
-import org.apache.spark.sql.Encoders;
 import org.apache.spark.sql.Row;
 import org.apache.spark.sql.SparkSession;
 import org.apache.spark.storage.StorageLevel;
@@ -51,7 +53,7 @@ final class DigitizeJob {
     this.spark = spark;
     this.conf = new ScriptoriumConf(spark.conf());
     this.warehouse = new Warehouse(warehouse);
-    this.runLog = new RunLog(spark, this.warehouse, conf.runStaleMinutes());
+    this.runLog = new RunLog(spark, this.warehouse, conf);
   }
 
   RunSummary digitize(DigitizeOptions options) {
@@ -60,7 +62,7 @@ final class DigitizeJob {
     ModelInfo model = OcrRuntime.describe(driverLocal); // verifies the bundle on the driver, loads nothing
     List<Prompt> prompts = OcrRuntime.prompts(driverLocal, options.tasks());
     warehouse.ensureTables(spark);
-    PagePlanner planner = new PagePlanner(spark, warehouse, conf.pageOptions(), conf.maxAttempts());
+    PagePlanner planner = new PagePlanner(spark, warehouse, conf.pageOptions(), conf.maxAttempts(), conf.planVerifyContent());
     Map<String, Object> arguments = new LinkedHashMap<>();
     arguments.put("inputs", options.inputs());
     arguments.put("glob", options.glob());
@@ -69,8 +71,8 @@ final class DigitizeJob {
     arguments.put("batch_date", options.batchDate().toString());
     arguments.put("tasks", options.tasks().stream().map(Object::toString).toList());
     arguments.put("model", options.model());
-    return execute("digitize", arguments, options.collection(), Date.valueOf(options.batchDate()), runtime, model,
-        options.tasks(), () -> planner.plan(planner.files(options), prompts, model.revision(), Date.valueOf(options.batchDate())));
+    return execute("digitize", arguments, options.collection(), Date.valueOf(options.batchDate()),
+        options.waitForLive(), runtime, model, options.tasks(), () -> planner.plan(planner.files(options), prompts, model.revision(), Date.valueOf(options.batchDate())));
   }
 
   RunSummary rerun(RerunOptions options) {
@@ -80,23 +82,23 @@ final class DigitizeJob {
     }
     ModelInfo model = OcrRuntime.describe(ModelPlacement.forDriver(runtime, spark)); // #6 hook: URI bundles
     warehouse.ensureTables(spark);
-    PagePlanner planner = new PagePlanner(spark, warehouse, conf.pageOptions(), conf.maxAttempts());
+    PagePlanner planner = new PagePlanner(spark, warehouse, conf.pageOptions(), conf.maxAttempts(), conf.planVerifyContent());
     Map<String, Object> arguments = new LinkedHashMap<>();
     arguments.put("where", options.where());
     arguments.put("tasks", options.tasks().stream().map(Object::toString).toList());
     arguments.put("model", options.model());
     arguments.put("prompt_set", options.promptSet());
     List<String> taskKeys = options.tasks().stream().map(t -> t.task().key()).toList();
-    return execute("rerun", arguments, null, null, runtime, model, options.tasks(),
+    return execute("rerun", arguments, null, null, false, runtime, model, options.tasks(),
         () -> planner.selected(options.where(), taskKeys));
   }
 
   private RunSummary execute(
-      String command, Map<String, Object> arguments, String collection, Date batchDate, RuntimeConfig runtime,
-      ModelInfo model, List<TaskSpec> tasks, java.util.function.Supplier<Dataset<Row>> planning) {
+      String command, Map<String, Object> arguments, String collection, Date batchDate, boolean waitForLive,
+      RuntimeConfig runtime, ModelInfo model, List<TaskSpec> tasks, java.util.function.Supplier<Dataset<Row>> planning) {
     String runId = Ids.newRunId();
     long start = System.nanoTime();
-    runLog.started(runId, command, RunLog.toJson(arguments), collection, batchDate, model);
+    runLog.started(runId, command, RunLog.toJson(arguments), collection, batchDate, model, waitForLive);
     Dataset<Row> plan = null;
     try {
       // Planning reads new files and hashes their pages; staging its result makes sure that happens once.
@@ -110,18 +112,20 @@ final class DigitizeJob {
       long inputFiles = plan.select("source_uri").distinct().count();
       long work = pagesTotal - skipped;
       int chunks = (int) Math.max(1, (work + conf.chunkPages() - 1) / conf.chunkPages());
-      LOG.info("{} {}: {} files, {} pages: {} to infer, {} identical to another page, {} to record as failed, {} skipped; "
-              + "{} chunk(s); tasks {}; model {} {} on {}; planned in {} s",
+      runLog.planned(pagesTotal, skipped);
+      LOG.info("{} {}: {} files, {} pages: {} to infer, {} identical to another page, {} recovered from an interrupted"
+              + " run, {} to record as failed, {} skipped; {} chunk(s); tasks {}; model {} {} on {}; planned in {} s",
           runId, command, inputFiles, pagesTotal, actions.getOrDefault(PagePlanner.INFER, 0L),
-          actions.getOrDefault(PagePlanner.DEDUPLICATED, 0L), actions.getOrDefault(PagePlanner.FAIL, 0L), skipped,
+          actions.getOrDefault(PagePlanner.DEDUPLICATED, 0L), actions.getOrDefault(PagePlanner.RECOVERED, 0L),
+          actions.getOrDefault(PagePlanner.FAIL, 0L), skipped,
           chunks, tasks.stream().map(t -> t.task().key()).toList(), model.modelId(), model.revision(), runtime.device(),
           seconds(planStart));
 
       LongAccumulator done = spark.sparkContext().longAccumulator("scriptorium.pages.done");
       LongAccumulator failed = spark.sparkContext().longAccumulator("scriptorium.pages.failed");
       PartitionInference inference = new PartitionInference(new PartitionInference.Settings(
-          runtime, tasks, conf.pageOptions(), conf.pagesInFlight(), runId, conf.maxAttempts(),
-          new SerializableConfiguration(spark.sparkContext().hadoopConfiguration()), done, failed));
+          runtime, tasks, conf.pageOptions(), conf.pagesInFlight(), runId, conf.maxAttempts(), conf.pageReadTimeout(),
+          conf.pageInferenceTimeout(), new SerializableConfiguration(spark.sparkContext().hadoopConfiguration()), done, failed));
       ResultWriter writer = new ResultWriter(spark, warehouse);
       Dataset<Row> todo = PagePlanner.inferInEarliestChunk(plan.where(col("action").notEqual(PagePlanner.SKIP))
           .withColumn("chunk", pmod(hash(col("source_uri")), lit(chunks))));
@@ -132,14 +136,14 @@ final class DigitizeJob {
       try (ProgressReporter progress = new ProgressReporter(runId, work, done, failed, conf.progressIntervalSeconds())) {
         int committed = 0;
         for (Map.Entry<String, Long> chunk : chunkSizes.entrySet()) {
+          runLog.ensureLive();
           Dataset<Row> rows = todo.where(col("chunk").equalTo(Integer.parseInt(chunk.getKey()))).drop("chunk");
           // The chunk's results are staged as files, so the model runs exactly once per page whatever the
           // MERGEs below re-read (a cached Dataset is no such guarantee).
           String staging = warehouse.root() + "/_staging/" + runId + "/chunks/" + chunk.getKey();
           long chunkStart = System.nanoTime();
-          PagePlanner.partitionByPages(rows, chunk.getValue(), conf.pagesPerPartition())
-              .mapPartitions(inference, Encoders.row(PartitionInference.RESULT_SCHEMA))
-              .write().mode("overwrite").parquet(staging);
+          new ChunkInference(spark, inference, model, conf.pagesPerPartition())
+              .run(rows, chunk.getValue(), staging, "chunk " + (committed + 1) + "/" + chunkSizes.size());
           // A page ok without outputs of its own (a duplicate) is ok only if its content's outputs were made.
           confirmDuplicates(spark.read().schema(PartitionInference.RESULT_SCHEMA).parquet(staging), rows, runId,
               model.revision()).write().mode("overwrite").parquet(staging + "-confirmed");
@@ -153,24 +157,58 @@ final class DigitizeJob {
           committed++;
           LOG.info("{}: chunk {}/{} ({} pages) inferred in {} s, committed in {} s {}", runId, committed,
               chunkSizes.size(), chunk.getValue(), inferred, seconds(commitStart), rounded(steps));
-          runLog.heartbeat(runId, committed);
+          runLog.chunkCommitted(committed);
           progress.report();
         }
       }
-      RunSummary summary = new RunSummary(runId, "succeeded", inputFiles, inputFiles, pagesTotal, tally.ok, tally.failed,
-          skipped, actions.getOrDefault(PagePlanner.DEDUPLICATED, 0L), tally.outputs, tally.spots,
-          (System.nanoTime() - start) / 1e9, tally.failures);
+      Accounting accounting = account(spark, warehouse, plan);
+      if (!accounting.shown().isEmpty()) {
+        LOG.error("{}: {} listed file(s) do not have in pages the pages found at listing: {}", runId,
+            accounting.differing(), accounting.shown());
+      }
+      RunSummary summary = new RunSummary(runId, "succeeded", inputFiles, inputFiles - accounting.differing(),
+          pagesTotal, tally.ok, tally.failed, skipped, actions.getOrDefault(PagePlanner.DEDUPLICATED, 0L),
+          actions.getOrDefault(PagePlanner.RECOVERED, 0L), tally.outputs, tally.spots,
+          (System.nanoTime() - start) / 1e9, tally.failures, accounting.shown());
       runLog.finished(summary, chunkSizes.size());
       return summary;
-    } catch (RuntimeException e) {
-      runLog.failed(runId, e);
+    } catch (RuntimeException | Error e) { // an Error (OOM) too: the run must not stay "running"
+      runLog.failed(e);
       throw e;
     } finally {
+      runLog.close();
       if (plan != null) {
         plan.unpersist();
       }
       delete(warehouse.root() + "/_staging/" + runId);
     }
+  }
+
+  /** Listed files whose recorded pages differ from those found at listing: how many, and the first few described. */
+  record Accounting(long differing, List<String> shown) {}
+
+  /**
+   * Compares, per listed file, the pages found at listing (one for a file that could not be opened: its failed row,
+   * and the next run lists it again) with the pages {@code pages} holds for that version of the file.
+   */
+  static Accounting account(SparkSession spark, Warehouse warehouse, Dataset<Row> plan) {
+    Dataset<Row> listed = plan.groupBy("source_uri", "file_length", "file_modified")
+        .agg(coalesce(max("file_pages"), lit(1)).as("listed"));
+    Dataset<Row> recorded = spark.read().format("delta").load(warehouse.location(Tables.PAGES))
+        .groupBy(col("source_uri").as("r_uri"), col("file_length").as("r_length"), col("file_modified").as("r_modified"))
+        .agg(countDistinct("page_no").as("recorded"));
+    Dataset<Row> differing = listed.join(recorded, col("source_uri").equalTo(col("r_uri"))
+            .and(col("file_length").eqNullSafe(col("r_length"))).and(col("file_modified").eqNullSafe(col("r_modified"))),
+            "left")
+        .withColumn("recorded", coalesce(col("recorded"), lit(0L)))
+        .where(col("recorded").notEqual(col("listed")));
+    long count = differing.count();
+    List<String> shown = count == 0 ? List.of() : differing.orderBy("source_uri").limit(RunSummary.DIFFERING_SHOWN)
+        .collectAsList().stream()
+        .map(r -> r.getAs("source_uri") + ": " + r.getAs("listed") + " page(s) listed, " + r.getAs("recorded")
+            + " recorded")
+        .toList();
+    return new Accounting(count, shown);
   }
 
   /**
@@ -198,7 +236,7 @@ final class DigitizeJob {
         .withColumn("status", when(unmade, when(quarantine, lit("quarantined")).otherwise(lit("failed")))
             .otherwise(col("status")))
         .withColumn("attempts", when(unmade, col("attempt")).otherwise(col("attempts")))
-        .withColumn("error_class", when(unmade, lit("inference_error")).otherwise(col("error_class")))
+        .withColumn("error_class", when(unmade, lit(PageErrors.INFERENCE_ERROR)).otherwise(col("error_class")))
         .withColumn("error_message", when(unmade, concat(col("source_uri"), lit(" page "), col("page_no").cast("string"),
                 lit(": identical content was to be inferred at another location, which made no output for "),
                 col("missing_tasks"), lit("; retried by the next run")))

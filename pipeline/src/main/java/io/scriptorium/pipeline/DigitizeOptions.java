@@ -15,6 +15,8 @@ import java.util.List;
  * @param batchDate batch date (partition value)
  * @param tasks the model tasks to run on every page
  * @param model model bundle URI, or null for {@code spark.scriptorium.model}
+ * @param waitForLive when another run of the same collection and batch date is live: wait for it to end (then skip
+ *     what it did) instead of refusing to start
  */
 public record DigitizeOptions(
     List<String> inputs,
@@ -24,7 +26,14 @@ public record DigitizeOptions(
     String collection,
     LocalDate batchDate,
     List<TaskSpec> tasks,
-    String model) {
+    String model,
+    boolean waitForLive) {
+
+  /** Refuses to start while another run of the same collection and batch date is live. */
+  public DigitizeOptions(List<String> inputs, String glob, String manifest, String warehouse, String collection,
+      LocalDate batchDate, List<TaskSpec> tasks, String model) {
+    this(inputs, glob, manifest, warehouse, collection, batchDate, tasks, model, false);
+  }
 
   public DigitizeOptions {
     inputs = List.copyOf(inputs == null ? List.of() : inputs);

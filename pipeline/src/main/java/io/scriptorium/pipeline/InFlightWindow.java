@@ -1,5 +1,6 @@
 package io.scriptorium.pipeline;
 
+import java.time.Duration;
 import java.util.ArrayDeque;
 import java.util.Deque;
 import java.util.Iterator;
@@ -9,6 +10,7 @@ import java.util.Objects;
 import java.util.concurrent.BlockingQueue;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.LinkedBlockingQueue;
+import java.util.concurrent.TimeUnit;
 import java.util.function.Function;
 
 /**
@@ -18,6 +20,10 @@ import java.util.function.Function;
  *
  * <p>An input can also have its row right away (a page that fails before it is submitted, say); such rows take no room
  * in the window and come out first. Used by one thread, like any iterator; the futures may complete on any thread.
+ *
+ * <p>A job is given {@code timeout} from its start: its futures still running then are completed exceptionally with a
+ * {@link java.util.concurrent.TimeoutException} (their producer sees them done and can drop the work), so the window
+ * never waits forever and {@code finish} gets the job as usual.
  *
  * @param <I> an input
  * @param <J> a running job, handed to {@code finish} once all its futures are done
@@ -48,6 +54,7 @@ final class InFlightWindow<I, J, R> implements Iterator<R> {
 
   private final Iterator<I> inputs;
   private final int capacity;
+  private final Duration timeout;
   private final Function<? super I, Started<J, R>> start;
   private final Function<? super J, ? extends R> finish;
   private final Deque<R> ready = new ArrayDeque<>();
@@ -56,10 +63,11 @@ final class InFlightWindow<I, J, R> implements Iterator<R> {
   /** Jobs started and not yet taken out of {@link #finished}. */
   private int running;
 
-  InFlightWindow(Iterator<I> inputs, int capacity, Function<? super I, Started<J, R>> start,
+  InFlightWindow(Iterator<I> inputs, int capacity, Duration timeout, Function<? super I, Started<J, R>> start,
       Function<? super J, ? extends R> finish) {
     this.inputs = inputs;
     this.capacity = capacity;
+    this.timeout = timeout;
     this.start = start;
     this.finish = finish;
   }
@@ -103,6 +111,7 @@ final class InFlightWindow<I, J, R> implements Iterator<R> {
       }
       running++;
       J job = started.job;
+      started.futures.forEach(f -> f.orTimeout(timeout.toNanos(), TimeUnit.NANOSECONDS));
       CompletableFuture.allOf(started.futures.toArray(CompletableFuture<?>[]::new))
           .whenComplete((ignored, failure) -> finished.add(job));
     }

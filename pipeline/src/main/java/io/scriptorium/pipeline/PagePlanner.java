@@ -23,12 +23,14 @@ import java.io.UncheckedIOException;
 import java.security.MessageDigest;
 import java.security.NoSuchAlgorithmException;
 import java.sql.Date;
+import java.time.Duration;
 import java.util.ArrayList;
 import java.util.Arrays;
 import java.util.HexFormat;
 import java.util.Iterator;
 import java.util.List;
 import java.util.Set;
+import java.util.concurrent.TimeoutException;
 import org.apache.hadoop.conf.Configuration;
 import org.apache.hadoop.fs.FileStatus;
 import org.apache.hadoop.fs.FileSystem;
@@ -59,11 +61,13 @@ final class PagePlanner {
   /** What to do with a planned page. */
   static final String INFER = "infer";
   static final String DEDUPLICATED = "deduplicated";
+  /** A page whose outputs an interrupted run committed before its {@code pages} row: recorded ok, not inferred again. */
+  static final String RECOVERED = "recovered";
   static final String SKIP = "skip";
   static final String FAIL = "fail";
 
   /** Failures that may pass on their own; everything else repeats until the file changes. */
-  static final Set<String> TRANSIENT_ERRORS = Set.of(PageFailure.IO_ERROR, "inference_error");
+  static final Set<String> TRANSIENT_ERRORS = PageErrors.TRANSIENT;
 
   static final StructType FILE_SCHEMA =
       new StructType()
@@ -80,7 +84,8 @@ final class PagePlanner {
           .add("format", DataTypes.StringType)
           .add("content_sha256", DataTypes.StringType)
           .add("error_class", DataTypes.StringType)
-          .add("error_message", DataTypes.StringType);
+          .add("error_message", DataTypes.StringType)
+          .add("file_pages", DataTypes.IntegerType);
 
   /** The plan: one row per page with its action and the tasks to run. */
   static final StructType PLAN_SCHEMA =
@@ -99,12 +104,14 @@ final class PagePlanner {
   private final Warehouse warehouse;
   private final PageOptions pageOptions;
   private final int maxAttempts;
+  private final boolean verifyContent;
 
-  PagePlanner(SparkSession spark, Warehouse warehouse, PageOptions pageOptions, int maxAttempts) {
+  PagePlanner(SparkSession spark, Warehouse warehouse, PageOptions pageOptions, int maxAttempts, boolean verifyContent) {
     this.spark = spark;
     this.warehouse = warehouse;
     this.pageOptions = pageOptions;
     this.maxAttempts = maxAttempts;
+    this.verifyContent = verifyContent;
   }
 
   /** One row per input file with its size, modification time, collection and manifest metadata. */
@@ -159,22 +166,44 @@ final class PagePlanner {
    */
   Dataset<Row> plan(Dataset<Row> files, List<Prompt> prompts, String modelRevision, Date batchDate) {
     Dataset<Row> known = latestPages();
-    Dataset<Row> knownFiles = known.select("source_uri", "file_length", "file_modified").distinct();
-    Dataset<Row> unchanged = files.join(knownFiles, asList("source_uri", "file_length", "file_modified"), "left_semi");
-    Dataset<Row> changed = files.join(knownFiles, asList("source_uri", "file_length", "file_modified"), "left_anti");
+    // A file is planned from its pages rows when its size and time match them (null-safe: a manifest row that cannot be
+    // stat'ed matches its own earlier failure, so its attempts grow). It is listed again when its listing failed
+    // transiently last time (its page count is unknown), when it has fewer pages rows than the pages found in it,
+    // or always under verifyContent.
+    Column relist = verifyContent ? lit(true) : coalesce(col("file_pages").isNull()
+        .and(col("error_class").isin(TRANSIENT_ERRORS.toArray())).and(col("status").notEqual("quarantined")), lit(false));
+    Dataset<Row> knownFiles = known.groupBy(
+            col("source_uri").as("k_uri"), col("file_length").as("k_length"), col("file_modified").as("k_modified"))
+        .agg(functions.max(relist).or(coalesce(
+            functions.countDistinct("page_no").lt(functions.max("file_pages")), lit(false))).as("relist"));
+    Dataset<Row> matched = files.join(knownFiles, sameFile("k_"), "left");
+    Column[] fileColumns = columnsOf(FILE_SCHEMA);
+    Dataset<Row> unchanged = matched.where(col("k_uri").isNotNull().and(functions.not(col("relist")))).select(fileColumns);
+    Dataset<Row> relisted = matched.where(col("k_uri").isNotNull().and(col("relist"))).select(fileColumns);
+    Dataset<Row> changed = matched.where(col("k_uri").isNull()).select(fileColumns);
 
     // Unchanged files: their pages, content hashes and states come from the table, bytes unread.
     Dataset<Row> knownPages = unchanged
         .join(known.select(
-                col("source_uri"), col("file_length"), col("file_modified"), col("page_no"), col("format"),
-                col("content_sha256"), col("error_class"), col("error_message"), col("status").as("known_status"),
-                col("attempts").as("known_attempts")),
-            asList("source_uri", "file_length", "file_modified"));
-    Dataset<Row> newPages = changed
-        .mapPartitions(new ExpandAndHash(hadoopConf(), pageOptions), Encoders.row(FOUND_SCHEMA))
+                col("source_uri").as("k_uri"), col("file_length").as("k_length"), col("file_modified").as("k_modified"),
+                col("page_no"), col("format"), col("content_sha256"), col("error_class"), col("error_message"),
+                col("file_pages"), col("status").as("known_status"), col("attempts").as("known_attempts")),
+            sameFile("k_"))
+        .drop("k_uri", "k_length", "k_modified");
+    Dataset<Row> newPages = expand(changed)
         .withColumn("known_status", lit(null).cast(DataTypes.StringType))
         .withColumn("known_attempts", lit(0));
-    Dataset<Row> pages = knownPages.unionByName(newPages);
+    // Relisted files keep each page's state while its content is what the state was about (or was never known).
+    Dataset<Row> relistedPages = expand(relisted)
+        .join(known.select(col("source_uri").as("c_uri"), col("page_no").as("c_page"), col("content_sha256").as("c_sha"),
+                col("status").as("known_status"), col("attempts").as("known_attempts")),
+            col("source_uri").equalTo(col("c_uri")).and(col("page_no").equalTo(col("c_page")))
+                .and(col("c_sha").isNull().or(col("c_sha").equalTo(col("content_sha256")))), "left")
+        .withColumn("known_attempts", coalesce(col("known_attempts"), lit(0)))
+        .drop("c_uri", "c_page", "c_sha");
+    Dataset<Row> pages = knownPages.unionByName(newPages).unionByName(relistedPages)
+        .withColumn("page_id", functions.substring(
+            functions.sha2(functions.concat(col("source_uri"), lit("#"), col("page_no").cast(DataTypes.StringType)), 256), 1, 32));
 
     // Which (content, task, prompt) pairs already have a result under this model revision.
     Dataset<Row> wanted = spark.createDataFrame(
@@ -193,6 +222,11 @@ final class PagePlanner {
         .withColumn("tasks", when(col("content_sha256").isNull(), allTasks)
             .otherwise(coalesce(col("needed"), array().cast(DataTypes.createArrayType(DataTypes.StringType)))));
 
+    // A page without work and without a pages row whose outputs were inferred at this very page was committed by an
+    // interrupted run (outputs are committed before pages): recovered, not a duplicate.
+    Dataset<Row> ownOutputs = spark.read().format("delta").load(warehouse.location(Tables.RAW_OUTPUTS))
+        .where(col("model_revision").equalTo(modelRevision)).select(col("page_id")).distinct()
+        .withColumn("has_own_outputs", lit(true));
     Column transientError = col("error_class").isin(TRANSIENT_ERRORS.toArray());
     Column knownPage = col("known_status").isNotNull();
     Column hasWork = size(col("tasks")).gt(0);
@@ -202,9 +236,10 @@ final class PagePlanner {
             .when(col("error_class").isNotNull().and(knownPage), lit(SKIP))
             .when(col("error_class").isNotNull(), lit(FAIL))
             .when(hasWork, lit(INFER))
-            .when(knownPage, lit(SKIP))
+            .when(col("known_status").equalTo("ok"), lit(SKIP))
+            .when(col("has_own_outputs"), lit(RECOVERED))
             .otherwise(lit(DEDUPLICATED));
-    return finish(withTasks.withColumn("action", action), batchDate);
+    return finish(withTasks.join(ownOutputs, asList("page_id"), "left").withColumn("action", action), batchDate);
   }
 
   /**
@@ -212,7 +247,8 @@ final class PagePlanner {
    * with all the given tasks, whatever exists already.
    */
   Dataset<Row> selected(String where, List<String> taskKeys) {
-    Dataset<Row> chosen = spark.sql("SELECT DISTINCT source_uri, page_no FROM scriptorium.current_outputs WHERE " + where);
+    Dataset<Row> chosen = UserPredicate.select(spark.table("scriptorium.current_outputs"), "current_outputs", where)
+        .select("source_uri", "page_no").distinct();
     Column tasks = array(taskKeys.stream().map(functions::lit).toArray(Column[]::new));
     Dataset<Row> pages = latestPages().join(chosen, asList("source_uri", "page_no"), "left_semi")
         .withColumn("tasks", tasks)
@@ -237,6 +273,7 @@ final class PagePlanner {
             col("page_no"), col("format"), col("content_sha256"),
             when(infer, lit(null)).otherwise(col("error_class")).cast(DataTypes.StringType).as("error_class"),
             when(infer, lit(null)).otherwise(col("error_message")).cast(DataTypes.StringType).as("error_message"),
+            col("file_pages"),
             (batchDate == null ? col("batch_date") : lit(batchDate)).as("batch_date"),
             coalesce(col("known_attempts"), lit(0)).as("attempts"),
             col("tasks"),
@@ -290,6 +327,23 @@ final class PagePlanner {
     }
   }
 
+  /** The file's pages, each hashed or failed, in executors. */
+  private Dataset<Row> expand(Dataset<Row> files) {
+    Duration readTimeout = new ScriptoriumConf(spark.conf()).pageReadTimeout();
+    return files.mapPartitions(new ExpandAndHash(hadoopConf(), pageOptions, readTimeout), Encoders.row(FOUND_SCHEMA));
+  }
+
+  /** The same file version: the URI equal, size and time equal or both unknown; {@code prefix} names the other side. */
+  private static Column sameFile(String prefix) {
+    return col("source_uri").equalTo(col(prefix + "uri"))
+        .and(col("file_length").eqNullSafe(col(prefix + "length")))
+        .and(col("file_modified").eqNullSafe(col(prefix + "modified")));
+  }
+
+  private static Column[] columnsOf(StructType schema) {
+    return Arrays.stream(schema.fieldNames()).map(functions::col).toArray(Column[]::new);
+  }
+
   private static scala.collection.immutable.Seq<String> asList(String... columns) {
     return scala.jdk.javaapi.CollectionConverters.asScala(Arrays.asList(columns)).toList();
   }
@@ -330,40 +384,65 @@ final class PagePlanner {
   private static final class ExpandAndHash implements MapPartitionsFunction<Row, Row> {
     private final SerializableConfiguration conf;
     private final PageOptions options;
+    private final Duration readTimeout;
 
-    ExpandAndHash(SerializableConfiguration conf, PageOptions options) {
+    ExpandAndHash(SerializableConfiguration conf, PageOptions options, Duration readTimeout) {
       this.conf = conf;
       this.options = options;
+      this.readTimeout = readTimeout;
     }
 
     @Override
     public Iterator<Row> call(Iterator<Row> files) {
       List<Row> pages = new ArrayList<>();
-      try (PageReader reader = new PageReader(conf.value(), options)) {
+      // Reads are bounded: a file or page whose read hangs is recorded as a timeout and the task goes on.
+      BoundedCalls reading = new BoundedCalls("scriptorium-page-hash", readTimeout);
+      PageReader reader = new PageReader(conf.value(), options);
+      try {
         while (files.hasNext()) {
           Row file = files.next();
           String uri = file.getString(0);
           long length = file.isNullAt(1) ? -1 : file.getLong(1);
           long modified = file.isNullAt(2) ? -1 : file.getLong(2);
-          List<PageRef> refs = PageSources.expand(new SourceFile(uri, length, modified), conf.value(), options);
+          List<PageRef> refs;
+          try {
+            refs = reading.call(() -> PageSources.expand(new SourceFile(uri, length, modified), conf.value(), options));
+          } catch (TimeoutException e) {
+            refs = List.of(new PageRef(uri, 1, "unknown", PageErrors.TIMEOUT, timedOut("listing the pages of " + uri)));
+          }
+          // a file that could not be opened has no page count: its one failed row stands for the whole file
+          Integer filePages = refs.size() == 1 && refs.get(0).failed() ? null : refs.size();
           for (PageRef ref : refs) {
             String sha = null;
             String errorClass = ref.errorClass();
             String message = ref.errorMessage();
             if (!ref.failed()) {
+              boolean hashBytes = refs.size() == 1 && !"pdf".equals(ref.format());
+              PageReader current = reader;
               try {
-                sha = refs.size() == 1 && !"pdf".equals(ref.format()) ? fileSha256(uri) : readSha256(reader, ref);
+                sha = reading.call(() -> hashBytes ? fileSha256(uri) : readSha256(current, ref));
               } catch (PageFailure failure) {
                 errorClass = failure.errorClass();
                 message = failure.getMessage();
+              } catch (TimeoutException e) {
+                errorClass = PageErrors.TIMEOUT;
+                message = timedOut("reading " + PageErrors.page(uri, ref.pageNo()));
+                reader = new PageReader(conf.value(), options); // the abandoned read keeps the old one
               }
             }
             pages.add(RowFactory.create(uri, file.get(1), file.get(2), file.get(3), file.get(4),
-                ref.pageNo(), ref.format(), sha, errorClass, message));
+                ref.pageNo(), ref.format(), sha, errorClass, message, filePages));
           }
         }
+      } finally {
+        reader.close();
+        reading.close();
       }
       return pages.iterator();
+    }
+
+    private String timedOut(String what) {
+      return PageErrors.timeout(what, readTimeout, ScriptoriumConf.PAGE_READ_TIMEOUT_SECONDS);
     }
 
     private static String readSha256(PageReader reader, PageRef ref) throws PageFailure {

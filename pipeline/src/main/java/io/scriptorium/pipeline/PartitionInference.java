@@ -19,6 +19,7 @@ import io.scriptorium.pipeline.parse.OutputParsers;
 import io.scriptorium.pipeline.parse.Spot;
 import java.io.Serializable;
 import java.sql.Timestamp;
+import java.time.Duration;
 import java.util.ArrayList;
 import java.util.Iterator;
 import java.util.List;
@@ -27,7 +28,8 @@ import java.util.Map;
 import java.util.HashMap;
 import java.util.LinkedHashMap;
 import java.util.concurrent.CompletableFuture;
-import java.util.concurrent.ExecutionException;
+import java.util.concurrent.CompletionException;
+import java.util.concurrent.TimeoutException;
 import org.apache.spark.SparkEnv;
 import org.apache.spark.TaskContext;
 import org.apache.spark.util.TaskCompletionListener;
@@ -41,6 +43,8 @@ import org.apache.spark.sql.types.StructField;
 import org.apache.spark.sql.types.StructType;
 import org.apache.spark.util.LongAccumulator;
 import org.apache.spark.util.SerializableConfiguration;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
 
 /**
  * The executor side of {@code digitize}: page rows in, one result row per page out.
@@ -49,8 +53,15 @@ import org.apache.spark.util.SerializableConfiguration;
  * decode batch. Each task keeps {@link Settings#pagesInFlight} pages submitted at once, so the batch
  * stays full even with a single task per executor. Each page is decoded and preprocessed once, whatever
  * the number of model tasks; a bad page becomes a failed row and never fails the partition.
+ *
+ * <p>Nothing a page does stops the task: anything it throws while it is read, prepared, submitted or collected becomes
+ * its failed row ({@code unexpected_error}), and its time is bounded twice: reading and preparing run on a helper
+ * thread bounded by {@link Settings#readTimeout} (a stuck read is abandoned there, see {@link BoundedCalls}), and the
+ * model's results by {@link Settings#inferenceTimeout} (the page's sequences then leave the batch). Both give
+ * {@code timeout}. A page that kills the JVM is {@link ChunkInference}'s business.
  */
 final class PartitionInference implements MapPartitionsFunction<Row, Row> {
+  private static final Logger LOG = LoggerFactory.getLogger(PartitionInference.class);
 
   /** What executors need, and nothing else: small, immutable, serializable. */
   record Settings(
@@ -60,6 +71,8 @@ final class PartitionInference implements MapPartitionsFunction<Row, Row> {
       int pagesInFlight,
       String runId,
       int maxAttempts,
+      Duration readTimeout,
+      Duration inferenceTimeout,
       SerializableConfiguration hadoopConf,
       LongAccumulator pagesDone,
       LongAccumulator pagesFailed)
@@ -113,12 +126,16 @@ final class PartitionInference implements MapPartitionsFunction<Row, Row> {
       Prompt prompt = runtime.prompt(spec);
       prompts.put(PagePlanner.taskKey(prompt), prompt);
     }
-    PageReader reader = new PageReader(settings.hadoopConf().value(), settings.pageOptions());
+    ResultIterator rows = new ResultIterator(pages, runtime, prompts);
     TaskContext context = TaskContext.get();
     if (context != null) {
-      context.addTaskCompletionListener((TaskCompletionListener) ctx -> reader.close());
+      context.addTaskCompletionListener((TaskCompletionListener) ctx -> rows.close());
     }
-    return new ResultIterator(pages, runtime, prompts, reader);
+    return rows;
+  }
+
+  Settings settings() {
+    return settings;
   }
 
   private static StructType resultSchema() {
@@ -138,10 +155,17 @@ final class PartitionInference implements MapPartitionsFunction<Row, Row> {
   }
 
   /** What a result row needs of a decoded page; the raster itself is dropped once preprocessed. */
-  private record PageFacts(String sourceUri, int pageNo, String contentSha256, int width, int height, double decodeMs, double preprocessMs) {
+  record PageFacts(String sourceUri, int pageNo, String contentSha256, int width, int height, double decodeMs, double preprocessMs) {
     static PageFacts of(DecodedPage page, long preprocessNanos) {
       return new PageFacts(page.ref().sourceUri(), page.ref().pageNo(), page.contentSha256(), page.width(), page.height(),
           ms(page.decodeNanos()), ms(preprocessNanos));
+    }
+  }
+
+  /** A page read, and prepared when it is to be inferred, on the reading thread; or its failure of a known kind. */
+  private record Prepared(PageFacts facts, PreparedImage image, String errorClass, String message) {
+    static Prepared failed(PageFacts facts, String errorClass, String message) {
+      return new Prepared(facts, null, errorClass, message);
     }
   }
 
@@ -152,22 +176,24 @@ final class PartitionInference implements MapPartitionsFunction<Row, Row> {
    * Pulls pages lazily, keeping up to {@code pagesInFlight} submitted, and emits rows as pages finish, in the order
    * they finish: as soon as any page is done, the next one is submitted in its place (see {@link InFlightWindow}).
    */
-  private final class ResultIterator implements Iterator<Row> {
+  private final class ResultIterator implements Iterator<Row>, AutoCloseable {
     private final OcrRuntime runtime;
     private final Map<String, Prompt> prompts;
-    private final PageReader reader;
-    private final ModelInfo model;
-    private final String executorId;
+    private final ResultRows results;
+    private final BoundedCalls reading = new BoundedCalls("scriptorium-page-read", settings.readTimeout());
     private final InFlightWindow<Row, InFlight, Row> rows;
+    /** Replaced when a read is abandoned (its thread keeps the old one) or threw: its state is then unknown. */
+    private PageReader reader;
 
-    ResultIterator(Iterator<Row> pages, OcrRuntime runtime, Map<String, Prompt> prompts, PageReader reader) {
+    ResultIterator(Iterator<Row> pages, OcrRuntime runtime, Map<String, Prompt> prompts) {
       this.runtime = runtime;
       this.prompts = prompts;
-      this.reader = reader;
-      this.model = runtime.model();
       SparkEnv env = SparkEnv.get();
-      this.executorId = env == null ? "driver" : env.executorId();
-      this.rows = new InFlightWindow<>(pages, settings.pagesInFlight(), this::start, this::finish);
+      this.results = new ResultRows(
+          settings.runId(), env == null ? "driver" : env.executorId(), runtime.model(), settings.maxAttempts());
+      this.reader = newReader();
+      this.rows = new InFlightWindow<>(pages, settings.pagesInFlight(), settings.inferenceTimeout(), this::start,
+          this::finish);
     }
 
     @Override
@@ -180,6 +206,12 @@ final class PartitionInference implements MapPartitionsFunction<Row, Row> {
       return rows.next();
     }
 
+    @Override
+    public void close() {
+      reading.close();
+      reader.close();
+    }
+
     private InFlightWindow.Started<InFlight, Row> start(Row page) {
       String uri = page.getAs("source_uri");
       int pageNo = page.<Integer>getAs("page_no");
@@ -187,45 +219,88 @@ final class PartitionInference implements MapPartitionsFunction<Row, Row> {
       if (PagePlanner.FAIL.equals(action)) {
         return InFlightWindow.ready(failed(page, null, page.getAs("error_class"), page.getAs("error_message")));
       }
+      // identical content is inferred at another location, or was inferred here by an interrupted run
+      boolean infer = !PagePlanner.DEDUPLICATED.equals(action) && !PagePlanner.RECOVERED.equals(action);
+      Prepared prepared;
+      PageReader current = reader;
+      try {
+        prepared = reading.call(() -> prepare(current, page, infer));
+      } catch (TimeoutException e) {
+        reader = newReader();
+        String message = PageErrors.timeout("reading " + PageErrors.page(uri, pageNo), settings.readTimeout(),
+            ScriptoriumConf.PAGE_READ_TIMEOUT_SECONDS);
+        return InFlightWindow.ready(failed(page, null, PageErrors.TIMEOUT, message));
+      } catch (RuntimeException | Error e) {
+        closeQuietly(current);
+        reader = newReader();
+        return InFlightWindow.ready(unexpected(page, null, e));
+      }
+      if (prepared.errorClass() != null) {
+        return InFlightWindow.ready(failed(page, prepared.facts(), prepared.errorClass(), prepared.message()));
+      }
+      if (!infer) {
+        return InFlightWindow.ready(succeeded(page, prepared.facts(), 0, List.of(), List.of()));
+      }
+      try {
+        List<Prompt> selected = CollectionConverters.asJava(page.<scala.collection.Seq<String>>getAs("tasks")).stream()
+            .map(prompts::get).toList();
+        InFlight inFlight =
+            new InFlight(page, prepared.facts(), runtime.submitAll(prepared.image(), selected), System.nanoTime());
+        return InFlightWindow.running(inFlight, inFlight.results());
+      } catch (RuntimeException | Error e) {
+        return InFlightWindow.ready(unexpected(page, prepared.facts(), e));
+      }
+    }
+
+    /** On the reading thread: the page decoded and, when it is to be inferred, preprocessed. */
+    private Prepared prepare(PageReader reader, Row page, boolean infer) {
+      String uri = page.getAs("source_uri");
+      int pageNo = page.<Integer>getAs("page_no");
       DecodedPage decoded;
       try {
         decoded = reader.read(new PageRef(uri, pageNo, page.getAs("format"), null, null));
       } catch (PageFailure failure) {
-        return InFlightWindow.ready(failed(page, null, failure.errorClass(), failure.getMessage()));
+        return Prepared.failed(null, failure.errorClass(), failure.getMessage());
       }
-      if (PagePlanner.DEDUPLICATED.equals(action)) { // identical content is inferred at another location
-        return InFlightWindow.ready(succeeded(page, PageFacts.of(decoded, 0), 0, List.of(), List.of()));
+      if (!infer) {
+        return new Prepared(PageFacts.of(decoded, 0), null, null, null);
       }
-      PreparedImage image;
       try {
-        image = runtime.prepare(decoded.image());
+        PreparedImage image = runtime.prepare(decoded.image());
+        return new Prepared(PageFacts.of(decoded, image.preprocessNanos()), image, null, null);
       } catch (ImageRejectedException e) {
-        return InFlightWindow.ready(
-            failed(page, PageFacts.of(decoded, 0), "image_rejected", uri + " page " + pageNo + ": " + e.getMessage()));
+        return Prepared.failed(PageFacts.of(decoded, 0), PageErrors.IMAGE_REJECTED,
+            PageErrors.page(uri, pageNo) + ": " + e.getMessage());
       }
-      List<Prompt> selected = CollectionConverters.asJava(page.<scala.collection.Seq<String>>getAs("tasks")).stream()
-          .map(prompts::get).toList();
-      InFlight inFlight =
-          new InFlight(page, PageFacts.of(decoded, image.preprocessNanos()), runtime.submitAll(image, selected), System.nanoTime());
-      return InFlightWindow.running(inFlight, inFlight.results());
     }
 
-    /** A page whose futures are all done (so {@code get} does not wait): its result row. */
+    /** A page whose futures are all done (so {@code join} does not wait): its result row. */
     private Row finish(InFlight page) {
+      try {
+        return collect(page);
+      } catch (RuntimeException | Error e) { // a parser bug, say: the page's row still comes out
+        return unexpected(page.page(), page.facts(), e);
+      }
+    }
+
+    private Row collect(InFlight page) {
       List<Row> outputs = new ArrayList<>();
       List<Row> spots = new ArrayList<>();
       PageFacts facts = page.facts();
       for (CompletableFuture<OcrResult> future : page.results()) {
         OcrResult result;
         try {
-          result = future.get();
-        } catch (InterruptedException e) {
-          Thread.currentThread().interrupt();
-          throw new IllegalStateException("Interrupted while waiting for the model", e);
-        } catch (ExecutionException e) {
+          result = future.join();
+        } catch (CompletionException e) {
           Throwable cause = e.getCause() == null ? e : e.getCause();
-          String message = facts.sourceUri() + " page " + facts.pageNo() + ": the model failed on this page: " + cause;
-          return failed(page.page(), facts, "inference_error", message);
+          if (cause instanceof TimeoutException) { // InFlightWindow's deadline: the runtime drops the sequences
+            return failed(page.page(), facts, PageErrors.TIMEOUT, PageErrors.timeout(
+                "inferring " + PageErrors.page(facts.sourceUri(), facts.pageNo()), settings.inferenceTimeout(),
+                ScriptoriumConf.PAGE_INFERENCE_TIMEOUT_SECONDS));
+          }
+          String message =
+              PageErrors.page(facts.sourceUri(), facts.pageNo()) + ": the model failed on this page: " + cause;
+          return failed(page.page(), facts, PageErrors.INFERENCE_ERROR, message);
         }
         outputs.add(outputRow(result));
         if (result.prompt().task() == Task.SPOTTING) {
@@ -237,19 +312,68 @@ final class PartitionInference implements MapPartitionsFunction<Row, Row> {
 
     private Row succeeded(Row page, PageFacts facts, double inferenceMs, List<Row> outputs, List<Row> spots) {
       settings.pagesDone().add(1);
-      return resultRow(page, facts, "ok", null, null, 0, inferenceMs, outputs, spots);
+      return results.succeeded(page, facts, inferenceMs, outputs, spots);
     }
 
-    /** A failed page; transient failures that keep coming back put the page in quarantine. */
     private Row failed(Row page, PageFacts facts, String errorClass, String message) {
       settings.pagesDone().add(1);
       settings.pagesFailed().add(1);
-      int attempts = page.<Integer>getAs("attempts") + 1;
-      boolean quarantine = PagePlanner.TRANSIENT_ERRORS.contains(errorClass) && attempts >= settings.maxAttempts();
-      return resultRow(page, facts, quarantine ? "quarantined" : "failed", errorClass, message, attempts, 0, List.of(), List.of());
+      return results.failed(page, facts, errorClass, message);
     }
 
-    private Row resultRow(
+    /** Anything a page threw that is none of its own failure kinds: an OutOfMemoryError, a bug. */
+    private Row unexpected(Row page, PageFacts facts, Throwable thrown) {
+      String message = PageErrors.unexpected(page.getAs("source_uri"), page.<Integer>getAs("page_no"), thrown);
+      LOG.warn(message, thrown);
+      return failed(page, facts, PageErrors.UNEXPECTED_ERROR, message);
+    }
+
+    private PageReader newReader() {
+      return new PageReader(settings.hadoopConf().value(), settings.pageOptions());
+    }
+
+    private void closeQuietly(PageReader old) {
+      try {
+        old.close();
+      } catch (RuntimeException e) {
+        LOG.debug("Could not close a page reader after a failure", e);
+      }
+    }
+  }
+
+  /**
+   * Rows of {@link #RESULT_SCHEMA} for plan rows: made by executors, and by the driver for a page whose task kept
+   * losing its executor ({@link ChunkInference}).
+   */
+  static final class ResultRows {
+    private final String runId;
+    private final String executorId;
+    private final ModelInfo model;
+    private final int maxAttempts;
+
+    ResultRows(String runId, String executorId, ModelInfo model, int maxAttempts) {
+      this.runId = runId;
+      this.executorId = executorId;
+      this.model = model;
+      this.maxAttempts = maxAttempts;
+    }
+
+    Row succeeded(Row page, PageFacts facts, double inferenceMs, List<Row> outputs, List<Row> spots) {
+      return row(page, facts, "ok", null, null, 0, inferenceMs, outputs, spots);
+    }
+
+    /**
+     * A failed page ({@code facts} null when it was never read); transient failures that keep coming back put the page
+     * in quarantine.
+     */
+    Row failed(Row page, PageFacts facts, String errorClass, String message) {
+      int attempts = page.<Integer>getAs("attempts") + 1;
+      boolean quarantine = PageErrors.TRANSIENT.contains(errorClass) && attempts >= maxAttempts;
+      return row(page, facts, quarantine ? "quarantined" : "failed", errorClass, message, attempts, 0, List.of(),
+          List.of());
+    }
+
+    private Row row(
         Row page, PageFacts facts, String status, String errorClass, String message, int attempts,
         double inferenceMs, List<Row> outputs, List<Row> spots) {
       String uri = page.getAs("source_uri");
@@ -269,7 +393,7 @@ final class PartitionInference implements MapPartitionsFunction<Row, Row> {
       values.put("error_class", errorClass);
       values.put("error_message", message);
       values.put("metadata", page.getAs("metadata"));
-      values.put("run_id", settings.runId());
+      values.put("run_id", runId);
       values.put("executor_id", executorId);
       values.put("decode_ms", facts == null ? 0.0 : facts.decodeMs());
       values.put("preprocess_ms", facts == null ? 0.0 : facts.preprocessMs());
@@ -277,6 +401,7 @@ final class PartitionInference implements MapPartitionsFunction<Row, Row> {
       values.put("processed_at", new Timestamp(System.currentTimeMillis()));
       values.put("collection", page.getAs("collection"));
       values.put("batch_date", page.getAs("batch_date"));
+      values.put("file_pages", page.getAs("file_pages"));
       values.put("model_id", model.modelId());
       values.put("model_revision", model.revision());
       values.put("bundle_sha256", model.bundleSha256());

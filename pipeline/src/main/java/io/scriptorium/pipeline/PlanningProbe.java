@@ -36,7 +36,7 @@ public final class PlanningProbe {
     List<Prompt> prompts = OcrRuntime.prompts(driverLocal, options.tasks());
     Warehouse warehouse = new Warehouse(options.warehouse());
     warehouse.ensureTables(spark);
-    PagePlanner planner = new PagePlanner(spark, warehouse, conf.pageOptions(), conf.maxAttempts());
+    PagePlanner planner = new PagePlanner(spark, warehouse, conf.pageOptions(), conf.maxAttempts(), conf.planVerifyContent());
     String staging = warehouse.root() + "/_staging/probe-" + UUID.randomUUID();
     Date batchDate = Date.valueOf(options.batchDate());
     planner.plan(planner.files(options), prompts, model.revision(), batchDate)

@@ -31,7 +31,7 @@ final class ReparseJob {
   ReparseJob(SparkSession spark, String warehouse) {
     this.spark = spark;
     this.warehouse = new Warehouse(warehouse);
-    this.runLog = new RunLog(spark, this.warehouse, new ScriptoriumConf(spark.conf()).runStaleMinutes());
+    this.runLog = new RunLog(spark, this.warehouse, new ScriptoriumConf(spark.conf()));
   }
 
   ReparseSummary reparse(String where) {
@@ -44,12 +44,11 @@ final class ReparseJob {
     Map<String, Object> arguments = new LinkedHashMap<>();
     arguments.put("where", where);
     arguments.put("parser_version", OutputParsers.PARSER_VERSION);
-    runLog.started(runId, "reparse", RunLog.toJson(arguments), null, null, NO_MODEL);
+    runLog.started(runId, "reparse", RunLog.toJson(arguments), null, null, NO_MODEL, false);
     try {
-      // By path, so the outputs are this warehouse's whatever the catalog holds; aliased, as the predicate's
-      // table (and because Spark would read "raw_outputs WHERE (x)" as an alias WHERE with a column list).
-      Dataset<Row> selected = spark.sql("SELECT * FROM delta.`" + warehouse.location(Tables.RAW_OUTPUTS)
-          .replace("`", "``") + "` AS raw_outputs WHERE (" + where + "\n)");
+      // By path, so the outputs are this warehouse's whatever the catalog holds.
+      Dataset<Row> selected = UserPredicate.select(
+          spark.read().format("delta").load(warehouse.location(Tables.RAW_OUTPUTS)), Tables.RAW_OUTPUTS, where);
       Dataset<Row> sizes = spark.read().format("delta").load(warehouse.location(Tables.PAGES))
           .where(col("width").isNotNull().and(col("height").isNotNull()))
           .groupBy("content_sha256").agg(max("width").as("width"), max("height").as("height"));
@@ -58,11 +57,11 @@ final class ReparseJob {
       DerivedTables.Written written = new DerivedTables(spark, warehouse).write(outputs, DerivedTables.EVERY);
       double seconds = (System.nanoTime() - start) / 1e9;
       long spots = written.tables().get(Tables.SPOTS).rows();
-      runLog.finished(new RunSummary(runId, "succeeded", 0, 0, 0, 0, 0, 0, 0, written.outputs(), spots, seconds,
-          Map.of()), written.commits());
+      runLog.finished(new RunSummary(runId, "succeeded", 0, 0, 0, 0, 0, 0, 0, 0, written.outputs(), spots,
+          seconds, Map.of(), List.of()), written.commits());
       return new ReparseSummary(runId, written.outputs(), written.tables(), seconds);
-    } catch (RuntimeException e) {
-      runLog.failed(runId, e);
+    } catch (RuntimeException | Error e) {
+      runLog.failed(e);
       throw e;
     }
   }

@@ -75,11 +75,11 @@ final class ResultWriter {
     String condition = inPartitions.replace("$", "t") + " AND "
         + "t.collection = s.collection AND t.batch_date = s.batch_date AND "
         + keys.stream().map(k -> "t." + k + " <=> s." + k).collect(Collectors.joining(" AND "));
-    DeltaTable.forPath(spark, warehouse.location(table)).as("t")
+    DeltaRetry.onConflict("MERGE into " + table, () -> DeltaTable.forPath(spark, warehouse.location(table)).as("t")
         .merge(rows.dropDuplicates(keys.toArray(String[]::new)).coalesce(partitions).as("s"), condition)
         .whenMatched().updateAll()
         .whenNotMatched().insertAll()
-        .execute();
+        .execute());
   }
 
   static Dataset<Row> rawOutputs(Dataset<Row> results) {

@@ -55,11 +55,29 @@ public final class Scriptorium {
 
   /** Puts quarantined pages the predicate selects back in the queue of the next run; returns how many. */
   public long requeue(String warehouse, String where) {
-    open(warehouse);
-    long before = spark.sql("SELECT count(*) FROM scriptorium.pages WHERE status = 'quarantined' AND (" + where + ")")
-        .first().getLong(0);
-    spark.sql("UPDATE scriptorium.pages SET status = 'failed', attempts = 0 WHERE status = 'quarantined' AND (" + where + ")");
-    return before;
+    Warehouse tables = new Warehouse(warehouse);
+    tables.ensureTables(spark);
+    // Delta's UPDATE takes no subquery in its condition, so the selected rows are merged back by key.
+    Dataset<Row> chosen = UserPredicate.select(spark.table("scriptorium.pages"), "pages", where)
+        .where("status = 'quarantined'").select("page_id", "collection", "batch_date");
+    Row metrics = DeltaRetry.onConflict("requeue", () -> io.delta.tables.DeltaTable.forPath(spark,
+            tables.location(Tables.PAGES)).as("t")
+        .merge(chosen.as("s"), "t.page_id = s.page_id AND t.collection <=> s.collection"
+            + " AND t.batch_date <=> s.batch_date AND t.status = 'quarantined'")
+        .whenMatched().updateExpr(java.util.Map.of("status", "'failed'", "attempts", "0"))
+        .execute()
+        .first());
+    return metrics.getAs("num_updated_rows");
+  }
+
+  /**
+   * The run {@code runId}, or when null the newest running run, else the newest run (null when the warehouse has
+   * none): progress, heartbeat age, and whether a running run's driver is dead. Reads only.
+   */
+  public RunStatus status(String warehouse, String runId) {
+    Warehouse tables = new Warehouse(warehouse);
+    tables.ensureTables(spark);
+    return new RunLog(spark, tables, new ScriptoriumConf(spark.conf())).status(runId);
   }
 
   /** Registers the warehouse's tables in the {@code scriptorium} namespace (creating missing ones). */

@@ -2,6 +2,7 @@ package io.scriptorium.pipeline;
 
 import io.scriptorium.model.RuntimeConfig;
 import io.scriptorium.pipeline.pages.PageOptions;
+import java.time.Duration;
 import java.util.Map;
 
 /**
@@ -94,14 +95,75 @@ public final class ScriptoriumConf {
   public static final String RUN_STALE_MINUTES = PREFIX + "run.staleMinutes";
   public static final int RUN_STALE_MINUTES_DEFAULT = 60;
 
+  /**
+   * Seconds to read, decode and preprocess one page (planning's read to hash it included). A page over the limit is
+   * recorded failed with {@code timeout}; the stuck read is left behind on its thread and the task moves on.
+   */
+  public static final String PAGE_READ_TIMEOUT_SECONDS = PREFIX + "page.readTimeoutSeconds";
+  public static final int PAGE_READ_TIMEOUT_SECONDS_DEFAULT = 600;
+
+  /**
+   * Seconds from submitting a page's tasks to the model to its last result, queueing in the batch included: generous,
+   * as a real {@code parse} page writes about 2,500 tokens. A page over the limit is recorded failed with
+   * {@code timeout} and its sequences leave the batch.
+   */
+  public static final String PAGE_INFERENCE_TIMEOUT_SECONDS = PREFIX + "page.inferenceTimeoutSeconds";
+  public static final int PAGE_INFERENCE_TIMEOUT_SECONDS_DEFAULT = 3600;
+
   /** Seconds between progress log lines on the driver. */
   public static final String PROGRESS_INTERVAL_SECONDS = PREFIX + "progress.intervalSeconds";
   public static final int PROGRESS_INTERVAL_SECONDS_DEFAULT = 30;
 
+  /**
+   * Seconds between two heartbeats of a running run's driver (a thread, whatever the run is doing): the {@code runs}
+   * row's {@code heartbeat_at} and a small file under {@code _runs/} whose storage time other hosts compare.
+   */
+  public static final String RUN_HEARTBEAT_SECONDS = PREFIX + "run.heartbeatSeconds";
+  public static final int RUN_HEARTBEAT_SECONDS_DEFAULT = 60;
+
+  /**
+   * Seconds between two looks at the live run of the same collection and batch date while a run started with
+   * {@code --wait} waits for it to end.
+   */
+  public static final String RUN_WAIT_POLL_SECONDS = PREFIX + "run.waitPollSeconds";
+  public static final int RUN_WAIT_POLL_SECONDS_DEFAULT = 30;
+
+  /**
+   * Re-read and re-hash every file at planning, even when its size and modification time match the {@code pages}
+   * table (a file rewritten with the same size and a preserved time is otherwise never read again). Costs a full read
+   * of the input every run.
+   */
+  public static final String PLAN_VERIFY_CONTENT = PREFIX + "plan.verifyContent";
+  public static final boolean PLAN_VERIFY_CONTENT_DEFAULT = false;
+
   private final org.apache.spark.sql.RuntimeConfig conf;
 
+  /** @throws UnknownSettingException when the session has a {@code spark.scriptorium.*} key that is not one of these */
   public ScriptoriumConf(org.apache.spark.sql.RuntimeConfig conf) {
     this.conf = conf;
+    for (String key : scala.jdk.javaapi.CollectionConverters.asJava(conf.getAll()).keySet()) {
+      if (key.startsWith(PREFIX) && !defaults().containsKey(key)) {
+        throw new UnknownSettingException(key);
+      }
+    }
+  }
+
+  /** A {@code spark.scriptorium.*} key that is not a setting (a typo would otherwise be ignored silently). */
+  public static final class UnknownSettingException extends IllegalArgumentException {
+    private static final long serialVersionUID = 1L;
+
+    UnknownSettingException(String key) {
+      super("Unknown setting " + key + "; did you mean " + nearest(key) + "? (README, Configuration)");
+    }
+
+    private static String nearest(String key) {
+      return defaults().keySet().stream()
+          .min(java.util.Comparator.comparingInt((String known) -> io.scriptorium.pipeline.eval.EditDistance.distance(
+              io.scriptorium.pipeline.eval.EditDistance.codePoints(key.toLowerCase(java.util.Locale.ROOT)),
+              io.scriptorium.pipeline.eval.EditDistance.codePoints(known.toLowerCase(java.util.Locale.ROOT))))
+              .thenComparing(java.util.Comparator.naturalOrder()))
+          .orElseThrow();
+    }
   }
 
   /** All keys with their defaults, for documentation and {@code --help}. */
@@ -123,7 +185,12 @@ public final class ScriptoriumConf {
         Map.entry(CHUNK_PAGES, String.valueOf(CHUNK_PAGES_DEFAULT)),
         Map.entry(MAX_ATTEMPTS, String.valueOf(MAX_ATTEMPTS_DEFAULT)),
         Map.entry(RUN_STALE_MINUTES, String.valueOf(RUN_STALE_MINUTES_DEFAULT)),
-        Map.entry(PROGRESS_INTERVAL_SECONDS, String.valueOf(PROGRESS_INTERVAL_SECONDS_DEFAULT)));
+        Map.entry(PAGE_READ_TIMEOUT_SECONDS, String.valueOf(PAGE_READ_TIMEOUT_SECONDS_DEFAULT)),
+        Map.entry(PAGE_INFERENCE_TIMEOUT_SECONDS, String.valueOf(PAGE_INFERENCE_TIMEOUT_SECONDS_DEFAULT)),
+        Map.entry(PROGRESS_INTERVAL_SECONDS, String.valueOf(PROGRESS_INTERVAL_SECONDS_DEFAULT)),
+        Map.entry(RUN_HEARTBEAT_SECONDS, String.valueOf(RUN_HEARTBEAT_SECONDS_DEFAULT)),
+        Map.entry(RUN_WAIT_POLL_SECONDS, String.valueOf(RUN_WAIT_POLL_SECONDS_DEFAULT)),
+        Map.entry(PLAN_VERIFY_CONTENT, String.valueOf(PLAN_VERIFY_CONTENT_DEFAULT)));
   }
 
   /** The model runtime settings; {@code modelOverride} (a job's --model) wins over the session conf. */
@@ -193,8 +260,28 @@ public final class ScriptoriumConf {
     return positiveInt(RUN_STALE_MINUTES, RUN_STALE_MINUTES_DEFAULT);
   }
 
+  public Duration pageReadTimeout() {
+    return Duration.ofSeconds(positiveLong(PAGE_READ_TIMEOUT_SECONDS, PAGE_READ_TIMEOUT_SECONDS_DEFAULT));
+  }
+
+  public Duration pageInferenceTimeout() {
+    return Duration.ofSeconds(positiveLong(PAGE_INFERENCE_TIMEOUT_SECONDS, PAGE_INFERENCE_TIMEOUT_SECONDS_DEFAULT));
+  }
+
   public int progressIntervalSeconds() {
     return positiveInt(PROGRESS_INTERVAL_SECONDS, PROGRESS_INTERVAL_SECONDS_DEFAULT);
+  }
+
+  public int runHeartbeatSeconds() {
+    return positiveInt(RUN_HEARTBEAT_SECONDS, RUN_HEARTBEAT_SECONDS_DEFAULT);
+  }
+
+  public int runWaitPollSeconds() {
+    return positiveInt(RUN_WAIT_POLL_SECONDS, RUN_WAIT_POLL_SECONDS_DEFAULT);
+  }
+
+  public boolean planVerifyContent() {
+    return bool(PLAN_VERIFY_CONTENT, PLAN_VERIFY_CONTENT_DEFAULT);
   }
 
   private String string(String key, String defaultValue) {

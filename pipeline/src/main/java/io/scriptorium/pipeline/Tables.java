@@ -51,7 +51,8 @@ final class Tables {
           col("inference_ms", DoubleType, "Wall time from submitting the page's tasks to the last result"),
           col("processed_at", TimestampType, "When the page finished"),
           col("collection", StringType, "Collection the page belongs to (partition column)"),
-          col("batch_date", DateType, "Batch date of the run (partition column)"));
+          col("batch_date", DateType, "Batch date of the run (partition column)"),
+          col("file_pages", IntegerType, "Pages found in the source file when it was listed; null when the file could not be opened to count them (a transient failure is listed again by the next run)"));
 
   static final StructType RAW_OUTPUTS_SCHEMA =
       schema(
@@ -112,7 +113,7 @@ final class Tables {
           col("model_id", StringType, "Model id"),
           col("model_revision", StringType, "Model revision"),
           col("bundle_sha256", StringType, "sha256 of the bundle manifest"),
-          col("status", StringType, "running, succeeded, failed, or interrupted (its driver died; set by the next run)"),
+          col("status", StringType, "running, succeeded, failed, or interrupted (its driver died; set by the next run, which also fills its counts)"),
           col("started_at", TimestampType, "Start time"),
           col("ended_at", TimestampType, "End time"),
           col("input_files", LongType, "Files listed as input"),
@@ -122,10 +123,11 @@ final class Tables {
           col("pages_skipped", LongType, "Pages skipped: every task already has an ok result for the same content, model revision and prompt, or the page is quarantined"),
           col("pages_deduplicated", LongType, "Pages not inferred because another page with identical content was"),
           col("chunks_committed", LongType, "Result chunks committed so far"),
-          col("heartbeat_at", TimestampType, "Last time the run committed or reported; a running row with an old heartbeat was interrupted"),
+          col("heartbeat_at", TimestampType, "Last heartbeat of the run's driver (every spark.scriptorium.run.heartbeatSeconds, whatever the run is doing)"),
           col("outputs", LongType, "Raw model outputs written"),
           col("pages_per_second", DoubleType, "Pages per second over the run's wall time"),
-          col("error", StringType, "Cause of a failed run"));
+          col("error", StringType, "Cause of a failed run"),
+          col("pages_recovered", LongType, "Pages whose outputs an interrupted run had committed before their pages rows: recorded ok without inferring them again"));
 
   static StructType schemaOf(String table) {
     return switch (table) {

@@ -83,6 +83,17 @@ final class Warehouse {
     String partitioning = partitioned ? " PARTITIONED BY (" + String.join(", ", Tables.PARTITION_COLUMNS) + ")" : "";
     spark.sql("CREATE TABLE IF NOT EXISTS " + qualified + " (" + schema.toDDL() + ") USING delta" + partitioning
         + " LOCATION '" + escape(location) + "'");
+    addMissingColumns(spark, qualified, schema);
+  }
+
+  /** A warehouse written by an older release gets the columns added since (null in its existing rows). */
+  private static void addMissingColumns(SparkSession spark, String qualified, StructType schema) {
+    java.util.Set<String> present = java.util.Set.of(spark.table(qualified).schema().fieldNames());
+    StructType missing = new StructType(java.util.Arrays.stream(schema.fields())
+        .filter(f -> !present.contains(f.name())).toArray(org.apache.spark.sql.types.StructField[]::new));
+    if (missing.nonEmpty()) {
+      spark.sql("ALTER TABLE " + qualified + " ADD COLUMNS (" + missing.toDDL() + ")");
+    }
   }
 
   private static String registeredLocation(SparkSession spark, String qualified) {

@@ -3,6 +3,7 @@ package io.scriptorium.pipeline;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
+import java.time.Duration;
 import java.util.ArrayList;
 import java.util.Collections;
 import java.util.Iterator;
@@ -47,6 +48,10 @@ class InFlightWindowTest {
     }
 
     InFlightWindow<Integer, Integer, String> window(int pages, int capacity) {
+      return window(pages, capacity, Duration.ofMinutes(10));
+    }
+
+    InFlightWindow<Integer, Integer, String> window(int pages, int capacity, Duration timeout) {
       Iterator<Integer> inputs = IntStream.rangeClosed(1, pages).iterator();
       Iterator<Integer> counted = new Iterator<>() {
         @Override
@@ -60,7 +65,7 @@ class InFlightWindowTest {
           return inputs.next();
         }
       };
-      return new InFlightWindow<>(counted, capacity, this::start, this::finish);
+      return new InFlightWindow<>(counted, capacity, timeout, this::start, this::finish);
     }
 
     private InFlightWindow.Started<Integer, String> start(Integer page) {
@@ -283,17 +288,39 @@ class InFlightWindowTest {
   void aRowIsKeptWhenSubmittingTheNextPageFails() {
     AtomicInteger submitted = new AtomicInteger();
     CompletableFuture<String> first = new CompletableFuture<>();
-    InFlightWindow<Integer, Integer, String> rows = new InFlightWindow<>(List.of(1, 2).iterator(), 1, page -> {
+    java.util.function.Function<Integer, InFlightWindow.Started<Integer, String>> start = page -> {
       if (submitted.incrementAndGet() == 2) {
         throw new IllegalStateException("runtime closed");
       }
       return InFlightWindow.running(page, List.of(first));
-    }, page -> "row " + page);
+    };
+    InFlightWindow<Integer, Integer, String> rows =
+        new InFlightWindow<>(List.of(1, 2).iterator(), 1, Duration.ofMinutes(10), start, page -> "row " + page);
     assertThat(rows.hasNext()).isTrue();
     first.complete("text");
     assertThatThrownBy(rows::next).hasMessage("runtime closed");
     assertThat(rows.hasNext()).isTrue();
     assertThat(rows.next()).isEqualTo("row 1");
+    assertThat(rows.hasNext()).isFalse();
+  }
+
+  @Test
+  void aPageWhoseFuturesNeverCompleteTimesOutWhileTheOthersGoOn() {
+    Pages pages = new Pages(2, p -> false);
+    InFlightWindow<Integer, Integer, String> rows = pages.window(3, 2, Duration.ofSeconds(2));
+
+    assertThat(rows.hasNext()).isTrue();
+    pages.complete(2); // page 1 never completes: its model hangs
+    assertThat(rows.next()).isEqualTo("row 2");
+    pages.complete(3);
+    assertThat(rows.next()).isEqualTo("row 3");
+    long waiting = System.nanoTime();
+    assertThat(rows.next()).as("the hung page is handed out when its time is up").isEqualTo("row 1 (failed)");
+    assertThat(System.nanoTime() - waiting).isLessThan(TimeUnit.SECONDS.toNanos(10));
+    // its futures were completed with a TimeoutException, so the runtime that made them sees them done and drops them
+    assertThat(pages.submitted.get(1)).allSatisfy(
+        f -> assertThatThrownBy(f::join).hasCauseInstanceOf(TimeoutException.class));
+    assertThat(pages.submitted.get(3)).allSatisfy(f -> assertThat(f.join()).isEqualTo("text 3"));
     assertThat(rows.hasNext()).isFalse();
   }
 }

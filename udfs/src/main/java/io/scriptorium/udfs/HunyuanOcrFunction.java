@@ -9,6 +9,7 @@ import io.scriptorium.model.PreparedImage;
 import io.scriptorium.model.RuntimeConfig;
 import io.scriptorium.model.Task;
 import io.scriptorium.model.TaskSpec;
+import io.scriptorium.pipeline.ModelPlacement;
 import io.scriptorium.pipeline.ScriptoriumConf;
 import io.scriptorium.pipeline.pages.DecodedPage;
 import io.scriptorium.pipeline.pages.PageFailure;
@@ -35,6 +36,7 @@ import org.apache.spark.sql.api.java.UDF3;
 import org.apache.spark.sql.expressions.UserDefinedFunction;
 import org.apache.spark.sql.types.DataTypes;
 import org.apache.spark.sql.types.StructType;
+import org.apache.spark.util.SerializableConfiguration;
 
 /**
  * {@code hunyuan_ocr(content, task [, options])}: HunyuanOCR on one image from SQL, through the executor's shared
@@ -73,18 +75,21 @@ final class HunyuanOcrFunction {
 
   /** Reads the settings now, on the driver, and closes the UDF over their small serializable records only. */
   private static UserDefinedFunction bind(Supplier<SparkSession> session, boolean withOptions) {
-    ScriptoriumConf conf = new ScriptoriumConf(session.get().conf());
+    SparkSession spark = session.get();
+    ScriptoriumConf conf = new ScriptoriumConf(spark.conf());
     RuntimeConfig runtime = conf.runtimeConfig(null);
     PageOptions pages = conf.pageOptions();
+    SerializableConfiguration hadoop = new SerializableConfiguration(spark.sparkContext().hadoopConfiguration());
     if (withOptions) {
       return udf((UDF3<Object, Object, Object, Row>) (content, task, options) ->
-          run(runtime, pages, content, task, options, true), RESULT);
+          run(runtime, hadoop, pages, content, task, options, true), RESULT);
     }
-    return udf((UDF2<Object, Object, Row>) (content, task) -> run(runtime, pages, content, task, null, false), RESULT);
+    return udf((UDF2<Object, Object, Row>) (content, task) ->
+        run(runtime, hadoop, pages, content, task, null, false), RESULT);
   }
 
-  static Row run(RuntimeConfig config, PageOptions pageOptions, Object content, Object task, Object options,
-      boolean optionsGiven) {
+  static Row run(RuntimeConfig config, SerializableConfiguration hadoop, PageOptions pageOptions, Object content,
+      Object task, Object options, boolean optionsGiven) {
     if (!(content instanceof byte[] bytes) || bytes.length == 0) {
       return null;
     }
@@ -92,7 +97,9 @@ final class HunyuanOcrFunction {
     if (spec == null) {
       return null;
     }
-    OcrRuntime runtime = OcrRuntime.shared(config); // a bundle that cannot load fails the query: no row's fault
+    // Placed as digitize places it: a URI bundle from the node's cache, the GPU Spark assigned; so a query and a
+    // digitize on one executor share one runtime. A bundle that cannot load fails the query: no row's fault.
+    OcrRuntime runtime = OcrRuntime.shared(ModelPlacement.forTask(config, hadoop.value()));
     Path file = null;
     try {
       file = Files.createTempFile("scriptorium-hunyuan-ocr-", ".page");

@@ -3,6 +3,7 @@ package io.scriptorium.udfs;
 import static org.assertj.core.api.Assertions.assertThat;
 
 import java.util.List;
+import io.scriptorium.pipeline.FaultyFileSystem;
 import org.apache.spark.sql.Row;
 import org.apache.spark.sql.SparkSession;
 import org.junit.jupiter.api.Test;
@@ -27,6 +28,28 @@ class HunyuanOcrFunctionTest {
         + files("b-invoice.png")).first().getString(0)).isIn("stop", "length", "repetition");
     assertThat(spark.sql("SELECT hunyuan_ocr(X'00', 'text') AS r").schema().simpleString())
         .isEqualTo("struct<r:struct<text:string,finish_reason:string>>");
+  }
+
+  /**
+   * The model is placed as digitize places it (#15): a bundle given as a Hadoop-FS URI (not only a local directory)
+   * is fetched into the node's cache, and loaded once per executor, whatever the queries and runs that use it.
+   */
+  @Test
+  void aBundleUriIsPlacedAsDigitizePlacesIt() throws Exception {
+    java.nio.file.Path bundle = io.scriptorium.pipeline.TinyBundleFiles.writeTo(
+        java.nio.file.Files.createTempDirectory("hunyuan-ocr-bundle-uri-"));
+    spark.sparkContext().hadoopConfiguration().set("fs.faulty.impl", FaultyFileSystem.class.getName());
+    spark.sparkContext().hadoopConfiguration().set("fs.faulty.impl.disable.cache", "true");
+    spark.conf().set(io.scriptorium.pipeline.ScriptoriumConf.MODEL, FaultyFileSystem.uri(bundle));
+    try {
+      String query = "SELECT hunyuan_ocr(content, 'spotting').text FROM " + files("b-invoice.png");
+      assertThat(spark.sql(query).first().getString(0)).isNotNull();
+      int loads = io.scriptorium.model.OcrRuntime.loadCount();
+      assertThat(spark.sql(query).first().getString(0)).isNotNull();
+      assertThat(io.scriptorium.model.OcrRuntime.loadCount()).as("the second query reuses the runtime").isEqualTo(loads);
+    } finally {
+      spark.conf().unset(io.scriptorium.pipeline.ScriptoriumConf.MODEL);
+    }
   }
 
   @Test

@@ -4,6 +4,7 @@ import static org.apache.spark.sql.functions.col;
 import static org.apache.spark.sql.functions.regexp_extract;
 
 import io.scriptorium.pipeline.Scriptorium;
+import io.scriptorium.pipeline.UserPredicate;
 import java.net.URI;
 import java.nio.file.Path;
 import java.nio.file.Paths;
@@ -100,7 +101,7 @@ public final class Evaluation {
     spark.sql(inputQuery()).createOrReplaceTempView(INPUT_VIEW);
 
     Dataset<Row> keys = spark.createDataset(new ArrayList<>(truth.keySet()), Encoders.STRING()).toDF("truth_file");
-    List<Row> selected = spark.table(INPUT_VIEW).where(options.where())
+    List<Row> selected = UserPredicate.select(spark.table(INPUT_VIEW), "current_outputs", options.where())
         .where(col("page_no").equalTo(1))
         .withColumn("truth_file", regexp_extract(col("source_uri"), "[^/]+$", 0))
         .join(keys, "truth_file")

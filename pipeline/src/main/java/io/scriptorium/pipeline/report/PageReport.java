@@ -2,6 +2,7 @@ package io.scriptorium.pipeline.report;
 
 import io.scriptorium.pipeline.Scriptorium;
 import io.scriptorium.pipeline.ScriptoriumConf;
+import io.scriptorium.pipeline.UserPredicate;
 import io.scriptorium.pipeline.pages.DecodedPage;
 import io.scriptorium.pipeline.pages.PageFailure;
 import io.scriptorium.pipeline.pages.PageOptions;
@@ -23,6 +24,8 @@ import java.util.Map;
 import javax.imageio.ImageIO;
 import org.apache.spark.sql.Row;
 import org.apache.spark.sql.SparkSession;
+import org.apache.spark.sql.expressions.Window;
+import org.apache.spark.sql.functions;
 
 /**
  * {@code scriptorium report}: a static HTML report of the pages a predicate selects, with each page image (re-read
@@ -84,9 +87,12 @@ public final class PageReport {
   }
 
   private static List<ReportPage> load(SparkSession spark, String predicate, int limit, Path out) {
-    spark.sql("SELECT * FROM (SELECT *, row_number() OVER (PARTITION BY page_id ORDER BY processed_at DESC, run_id DESC)"
-            + " AS newest FROM scriptorium.pages WHERE (" + predicate + ")) WHERE newest = 1"
-            + " ORDER BY source_uri, page_no LIMIT " + limit)
+    UserPredicate.select(spark.table("scriptorium.pages"), "pages", predicate)
+        .withColumn("newest", functions.row_number().over(Window.partitionBy("page_id")
+            .orderBy(functions.col("processed_at").desc(), functions.col("run_id").desc())))
+        .where("newest = 1")
+        .orderBy("source_uri", "page_no")
+        .limit(limit)
         .createOrReplaceTempView(SELECTED);
     try {
       List<Row> pageRows = spark.sql("SELECT page_id, source_uri, page_no, format, status, error_class, error_message,"
