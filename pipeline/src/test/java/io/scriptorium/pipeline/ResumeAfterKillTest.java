@@ -51,9 +51,10 @@ class ResumeAfterKillTest {
         null, warehouse, "resume", LocalDate.of(2026, 11, 25), List.of(TaskSpec.of(Task.SPOTTING)), null));
 
     // Committed pages are not inferred again (a page whose pages row the kill cut off is recorded from its
-    // committed output, counted as sharing an earlier inference).
+    // committed output, counted as recovered).
     assertThat(resumed.outputs()).as("only uncommitted pages are inferred").isEqualTo(PAGES - committedOutputs);
-    assertThat(resumed.pagesSkipped() + resumed.pagesDeduplicated()).isEqualTo(committedOutputs);
+    assertThat(resumed.pagesSkipped() + resumed.pagesRecovered()).isEqualTo(committedOutputs);
+    assertThat(resumed.pagesDeduplicated()).as("no page here shares another's content").isZero();
     assertThat(outputsOf(warehouse, killedRun)).as("the killed run's commits stand").isEqualTo(committedOutputs);
     Row counts = Scriptorium.get(spark).sql(warehouse,
         "SELECT count(*), count(DISTINCT content_sha256, task) FROM scriptorium.raw_outputs").first();
