@@ -10,11 +10,11 @@ import picocli.CommandLine.Command;
 import picocli.CommandLine.Option;
 
 @Command(name = "bench", mixinStandardHelpOptions = true,
-    description = "Measure preprocessing, runtime, digitize, incremental planning and executor RSS against their"
-        + " references; print a table and write JSON {\"figures\": [{name, value, unit, note}]}.")
+    description = "Measure preprocessing, runtime, digitize, incremental planning, executor RSS and table"
+        + " maintenance against their references; print a table and write JSON {\"figures\": [{name, value, unit, note}]}.")
 final class BenchCommand implements Callable<Integer> {
   @Option(names = "--only", split = ",",
-      description = "Groups to run (default all): preprocess, runtime, digitize, planning, rss.")
+      description = "Groups to run (default all): preprocess, runtime, digitize, planning, rss, maintain.")
   List<String> only;
 
   @Option(names = "--out", defaultValue = "bench.json", description = "JSON output file (default: ${DEFAULT-VALUE}).")

@@ -65,6 +65,7 @@ public final class OcrRuntime implements AutoCloseable {
   private final Thread schedulerThread;
   private final ExecutorService completer;
   private final Map<String, long[]> promptIds = new ConcurrentHashMap<>();
+  private final AtomicInteger imagesInFlight = new AtomicInteger();
   private final int slotTokens;
   private volatile boolean closed;
 
@@ -192,14 +193,19 @@ public final class OcrRuntime implements AutoCloseable {
     }
     // one job for the prompts that passed validation: it counts them to know when to free the embeddings
     ImageJob job = new ImageJob(image, planned.size());
+    imagesInFlight.incrementAndGet();
+    CompletableFuture.allOf(futures.toArray(CompletableFuture[]::new))
+        .whenComplete((all, failure) -> imagesInFlight.decrementAndGet());
+    long now = System.nanoTime();
     for (Request r : planned) {
-      scheduler.submit(new Request(job, r.prompt(), r.layout(), r.maxNewTokens(), r.future()));
+      scheduler.submit(new Request(job, r.prompt(), r.layout(), r.maxNewTokens(), r.future(), now));
     }
     return futures;
   }
 
+  /** The scheduler's figures now; cheap enough to poll (no lock taken on the decode path). */
   public RuntimeStats stats() {
-    return scheduler.stats();
+    return scheduler.stats(imagesInFlight.get());
   }
 
   /** Stops the scheduler (unfinished requests fail) and frees the model. Does nothing on a shared runtime. */
@@ -270,7 +276,7 @@ public final class OcrRuntime implements AutoCloseable {
     }
     String task = prompt.task().key();
     int maxNew = config.maxNewTokensOverride().getOrDefault(task, m.generation().maxNewTokens().get(task));
-    return new Request(null, prompt, layout, Math.min(maxNew, room), future);
+    return new Request(null, prompt, layout, Math.min(maxNew, room), future, 0);
   }
 
   /** Tokenised prompt text (no special tokens, no truncation), cached because prompts repeat across pages. */

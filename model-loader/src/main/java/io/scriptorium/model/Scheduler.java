@@ -12,6 +12,9 @@ import java.util.List;
 import java.util.Set;
 import java.util.concurrent.Executor;
 import java.util.concurrent.LinkedBlockingQueue;
+import java.util.concurrent.atomic.AtomicInteger;
+import java.util.concurrent.atomic.AtomicLong;
+import java.util.concurrent.atomic.AtomicLongArray;
 import java.util.function.Function;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
@@ -47,6 +50,8 @@ final class Scheduler implements Runnable {
   private final Executor completer;
   private final Function<int[], String> decoder;
   private final LinkedBlockingQueue<Object> inbox = new LinkedBlockingQueue<>();
+  /** Requests in the inbox, so that {@link #stats} need not walk it (which locks it). */
+  private final AtomicInteger inboxRequests = new AtomicInteger();
   private final ArrayDeque<Request> waiting = new ArrayDeque<>();
   private final NDManager longLived;
   private final KvCache cache;
@@ -70,6 +75,13 @@ final class Scheduler implements Runnable {
   private volatile long prefillNanos;
   private volatile long longestStepGapNanos;
   private volatile long longestChunkNanos;
+  private volatile long queueWaits;
+  private volatile long queueWaitNanos;
+  private volatile long kvTokens;
+  /** By {@link FinishReason} ordinal. */
+  private final AtomicLongArray finished = new AtomicLongArray(FinishReason.values().length);
+  /** Also counted by callers' threads (a submission after shutdown). */
+  private final AtomicLong failed = new AtomicLong();
   private long lastStepStart;
 
   /** The request being prefilled into the staging slot. */
@@ -117,10 +129,12 @@ final class Scheduler implements Runnable {
   void submit(Request request) {
     synchronized (submitLock) {
       if (!stopped) {
+        inboxRequests.incrementAndGet();
         inbox.add(request);
         return;
       }
     }
+    failed.incrementAndGet();
     request.future().completeExceptionally(new IllegalStateException("OcrRuntime is closed"));
   }
 
@@ -132,10 +146,14 @@ final class Scheduler implements Runnable {
     inbox.add(POISON);
   }
 
-  RuntimeStats stats() {
-    return new RuntimeStats(running, waitingCount + (int) inbox.stream().filter(o -> o instanceof Request).count(),
+  /** {@code imagesInFlight} is counted by the runtime, which sees the futures complete. */
+  RuntimeStats stats(int imagesInFlight) {
+    return new RuntimeStats(running, waitingCount + inboxRequests.get(),
         steps, generatedTokens, maxBatchSeen, stepNanos, stepModelNanos, prefillChunks, prefillTokens, prefillNanos,
-        longestStepGapNanos, longestChunkNanos, cache.slotTokens(), cache.bytes());
+        longestStepGapNanos, longestChunkNanos, cache.slotTokens(), cache.bytes(), maxBatchSize, kvTokens,
+        (long) cache.slots() * cache.slotTokens(), imagesInFlight, vision.encodes(), vision.encodeNanos(), queueWaits,
+        queueWaitNanos, finished.get(FinishReason.STOP.ordinal()), finished.get(FinishReason.LENGTH.ordinal()),
+        finished.get(FinishReason.REPETITION.ordinal()), failed.get());
   }
 
   /** Benchmarks: forget the longest step gap and prefill chunk seen so far (warm-up). */
@@ -203,6 +221,7 @@ final class Scheduler implements Runnable {
     }
     if (o instanceof Request r) {
       waiting.add(r);
+      inboxRequests.decrementAndGet();
     }
     return true;
   }
@@ -247,6 +266,8 @@ final class Scheduler implements Runnable {
       Prefill p = new Prefill(head, new Sequence(head, manifest.generation().stopIds(), repetition),
           module.newManager());
       long start = System.nanoTime();
+      queueWaits++;
+      queueWaitNanos += start - head.submittedNanos();
       try {
         p.embeds = module.prefillEmbeds(p.manager, head.layout().ids(), job.embeds());
       } catch (RuntimeException | Error e) {
@@ -407,6 +428,7 @@ final class Scheduler implements Runnable {
   }
 
   private void complete(Sequence s) {
+    finished.incrementAndGet(s.finish.ordinal());
     Request r = s.request;
     int[] ids = s.outputIds();
     Timings timings = new Timings(r.image().image.preprocessNanos(), r.image().visionNanos, s.prefillNanos,
@@ -422,6 +444,7 @@ final class Scheduler implements Runnable {
   }
 
   private void fail(Request r, Throwable cause) {
+    failed.incrementAndGet();
     completer.execute(() -> r.future().completeExceptionally(cause));
   }
 
@@ -437,28 +460,42 @@ final class Scheduler implements Runnable {
   }
 
   private void failEverything(RuntimeException reason) {
+    List<Request> failing = new ArrayList<>();
     for (Sequence s : batch.rows()) {
-      fail(s.request, reason);
+      failing.add(s.request);
     }
     batch.clear();
     lastStepStart = 0;
     if (prefill != null) {
-      fail(prefill.request, reason);
+      failing.add(prefill.request);
       endPrefill();
     }
-    List<Object> pending = new ArrayList<>(waiting);
+    List<Request> queued = new ArrayList<>(waiting);
     waiting.clear();
-    inbox.drainTo(pending);
-    for (Object o : pending) {
+    List<Object> drained = new ArrayList<>();
+    inbox.drainTo(drained);
+    for (Object o : drained) {
       if (o instanceof Request r) {
-        r.image().release();
-        fail(r, reason);
+        inboxRequests.decrementAndGet();
+        queued.add(r);
       }
     }
-    publish();
+    publish(); // before any future fails: a caller that sees its request failed sees the batch empty
+    for (Request r : failing) {
+      fail(r, reason);
+    }
+    for (Request r : queued) {
+      r.image().release();
+      fail(r, reason);
+    }
   }
 
   private void publish() {
+    long tokens = prefill == null ? 0 : prefill.done;
+    for (Sequence row : batch.rows()) {
+      tokens += row.nextPosition();
+    }
+    kvTokens = tokens; // before running: a reader that sees the batch empty sees its tokens gone
     running = batch.size();
     waitingCount = waiting.size() + (prefill == null ? 0 : 1);
   }

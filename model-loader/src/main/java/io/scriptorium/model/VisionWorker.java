@@ -16,6 +16,9 @@ final class VisionWorker implements AutoCloseable {
   private final NDManager embedsManager;
   private final Runnable onDone;
   private final ExecutorService thread;
+  /** Images encoded and the time it took; written by the vision thread only. */
+  private volatile long encodes;
+  private volatile long encodeNanos;
 
   VisionWorker(TorchModule module, NDManager embedsManager, Runnable onDone, String threadName) {
     this.module = module;
@@ -58,10 +61,21 @@ final class VisionWorker implements AutoCloseable {
     } catch (Error e) {
       error = new IllegalStateException("vision encoder failed: " + e, e);
     }
-    if (!job.finish(result, error, System.nanoTime() - start) && result != null) {
+    long nanos = System.nanoTime() - start;
+    encodes++;
+    encodeNanos += nanos;
+    if (!job.finish(result, error, nanos) && result != null) {
       result.close();
     }
     onDone.run();
+  }
+
+  long encodes() {
+    return encodes;
+  }
+
+  long encodeNanos() {
+    return encodeNanos;
   }
 
   @Override

@@ -4,6 +4,7 @@ import com.google.gson.JsonElement;
 import com.google.gson.JsonObject;
 import com.google.gson.JsonParser;
 import io.scriptorium.model.BundleException;
+import io.scriptorium.model.VerifiedBundles;
 import java.io.FileNotFoundException;
 import java.io.IOException;
 import java.io.InputStream;
@@ -44,8 +45,11 @@ import org.slf4j.LoggerFactory;
  * (a per-target lock). Temp directories left by killed JVMs are removed after six hours by the next fetch of the same
  * bundle. Nothing is evicted: remove old {@code <sha256>} directories when bundles are retired.
  *
- * <p>The runtime verifies the local copy again when it loads it ({@code OcrRuntime}), so a cache directory damaged
- * after the fact fails loudly instead of running; delete it and the next task fetches it again.
+ * <p>A fetch leaves a verified-marker in the directory ({@link VerifiedBundles}): each file's size, modification time,
+ * inode and change time as written. The runtime checks the local copy when it loads it ({@code OcrRuntime}) and hashes
+ * again only the files whose attributes differ from the marker's, so a multi-gigabyte model is hashed once per node
+ * (by the fetch), not at every job start, while a file changed after the fact is hashed and, if damaged, fails loudly
+ * instead of running; delete the directory and the next task fetches it again.
  *
  * <p>{@code builtin:} bundles and plain local paths (no URI scheme) are returned unchanged.
  */
@@ -135,6 +139,8 @@ public final class BundleCache {
         bytes += copyChecked(bundle, fs, new org.apache.hadoop.fs.Path(dir, file.getKey()), tmp.resolve(file.getKey()),
             file.getValue());
       }
+      // every file matched its sha256 while it was written: the runtime's first load need not hash it again
+      VerifiedBundles.recordFetched(tmp, files);
       if (moveIntoPlace(tmp, target)) {
         LOG.info("Fetched model bundle {} ({} files, {} bytes) into {} in {} ms", bundle, files.size() + 1, bytes,
             target, (System.nanoTime() - start) / 1_000_000);

@@ -123,6 +123,7 @@ final class DigitizeJob {
 
       LongAccumulator done = spark.sparkContext().longAccumulator("scriptorium.pages.done");
       LongAccumulator failed = spark.sparkContext().longAccumulator("scriptorium.pages.failed");
+      DriverMetrics metrics = DriverMetrics.of(spark.sparkContext()).track(done, failed, skipped);
       PartitionInference inference = new PartitionInference(new PartitionInference.Settings(
           runtime, tasks, conf.pageOptions(), conf.pagesInFlight(), runId, conf.maxAttempts(), conf.pageReadTimeout(),
           conf.pageInferenceTimeout(), new SerializableConfiguration(spark.sparkContext().hadoopConfiguration()), done, failed));
@@ -151,6 +152,7 @@ final class DigitizeJob {
           String inferred = seconds(chunkStart);
           long commitStart = System.nanoTime();
           Map<String, Double> steps = writer.commit(results, chunk.getValue());
+          metrics.chunkCommitted(System.nanoTime() - commitStart);
           tally.add(results);
           delete(staging);
           delete(staging + "-confirmed");

@@ -121,6 +121,7 @@ final class PartitionInference implements MapPartitionsFunction<Row, Row> {
     // Loads the model the first time on this executor; a bundle that cannot load fails the job.
     // #6 hook: URI bundles come from the node's cache; the device is the GPU Spark assigned, if any
     OcrRuntime runtime = OcrRuntime.shared(ModelPlacement.forTask(settings.runtime(), settings.hadoopConf().value()));
+    ExecutorMetrics.register(runtime); // once per JVM: the runtime's figures in Spark's metrics system
     Map<String, Prompt> prompts = new LinkedHashMap<>();
     for (TaskSpec spec : settings.tasks()) {
       Prompt prompt = runtime.prompt(spec);

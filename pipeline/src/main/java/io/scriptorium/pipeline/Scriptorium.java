@@ -53,6 +53,16 @@ public final class Scriptorium {
     return new ReparseJob(spark, warehouse).reparse(where);
   }
 
+  /**
+   * Compacts every table of the warehouse (Delta {@code OPTIMIZE}, optionally Z-ordered), then {@code VACUUM}s it;
+   * the rows every query returns stay the same. Records the run in {@code runs} (command {@code maintain}).
+   *
+   * @throws IllegalArgumentException when {@code options.where()} is not a predicate on the partition columns alone
+   */
+  public MaintainSummary maintain(MaintainOptions options) {
+    return new MaintainJob(spark, options.warehouse()).maintain(options);
+  }
+
   /** Puts quarantined pages the predicate selects back in the queue of the next run; returns how many. */
   public long requeue(String warehouse, String where) {
     Warehouse tables = new Warehouse(warehouse);

@@ -7,6 +7,9 @@ import io.scriptorium.model.BundleException;
 import io.scriptorium.model.ModelInfo;
 import io.scriptorium.model.OcrRuntime;
 import io.scriptorium.model.RuntimeConfig;
+import io.scriptorium.model.Task;
+import io.scriptorium.model.TaskSpec;
+import io.scriptorium.model.VerifiedBundles;
 import java.io.IOException;
 import java.nio.file.Files;
 import java.nio.file.Path;
@@ -64,6 +67,37 @@ class BundleCacheTest {
     Files.delete(remote.resolve("model.pt"));
     assertThat(BundleCache.localize(remote.toUri().toString(), CONF, cache.toString())).isEqualTo(local);
     assertThat(entries(cache)).containsExactly(sha);
+  }
+
+  /**
+   * The fetch hashes each file once while downloading it; loading the cached copy (the driver's describe and prompts,
+   * an executor's runtime, every later job on the node) hashes nothing unless a file changed, and a damaged file is
+   * still refused.
+   */
+  @Test
+  void aFetchedBundleIsNotHashedAgainUntilAFileChanges() throws Exception {
+    Path remote = TinyBundleFiles.writeTo(tmp.resolve("remote/once"));
+    Path cache = tmp.resolve("cache");
+    String local = BundleCache.localize(remote.toUri().toString(), CONF, cache.toString());
+    RuntimeConfig config = RuntimeConfig.defaults().withBundle(local);
+
+    long hashed = VerifiedBundles.filesHashed();
+    OcrRuntime.describe(config);
+    OcrRuntime.prompts(config, List.of(TaskSpec.of(Task.SPOTTING)));
+    assertThat(BundleCache.localize(remote.toUri().toString(), CONF, cache.toString())).isEqualTo(local);
+    OcrRuntime.describe(config);
+    assertThat(VerifiedBundles.filesHashed()).as("no file hashed after the fetch").isEqualTo(hashed);
+
+    Path model = Path.of(local, "model.pt");
+    byte[] bytes = Files.readAllBytes(model);
+    bytes[bytes.length / 2] ^= 1;
+    Path damaged = Files.write(Path.of(local, "model.pt.damaged"), bytes);
+    Files.setLastModifiedTime(damaged, Files.getLastModifiedTime(model)); // same size, same time: another file
+    Files.move(damaged, model, java.nio.file.StandardCopyOption.REPLACE_EXISTING);
+    assertThatThrownBy(() -> OcrRuntime.describe(config))
+        .isInstanceOf(BundleException.class)
+        .hasMessageContaining("model.pt")
+        .hasMessageContaining("fails its sha256 check");
   }
 
   @Test

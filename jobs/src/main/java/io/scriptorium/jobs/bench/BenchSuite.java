@@ -20,7 +20,7 @@ import java.util.stream.Stream;
  * saying so and the others still run. Never part of the tests' pass/fail.
  */
 public final class BenchSuite {
-  public static final List<String> GROUPS = List.of("preprocess", "runtime", "digitize", "planning", "rss");
+  public static final List<String> GROUPS = List.of("preprocess", "runtime", "digitize", "planning", "rss", "maintain");
 
   /** What to run. */
   public record Options(Set<String> only, Path out, boolean quick, Path data, Path work, boolean keepWork,
@@ -64,6 +64,7 @@ public final class BenchSuite {
             case "digitize" -> DigitizeBench.run(ctx);
             case "planning" -> PlanningBench.run(ctx);
             case "rss" -> RssBench.run(ctx);
+            case "maintain" -> MaintainBench.run(ctx);
             default -> throw new IllegalStateException(group);
           }
         } catch (Exception | LinkageError e) {

@@ -64,8 +64,9 @@ public final class Evaluation {
       field("page_no", DataTypes.IntegerType, "Page number; null for overall rows"),
       field("content_sha256", DataTypes.StringType, "Content of the page; null for overall rows"),
       field("task", DataTypes.StringType, "Model task whose output was scored (parse, text, table, formula, spotting)"),
-      field("metric", DataTypes.StringType, "text_ned, cer, teds, teds_struct, formula_ned, spot_precision, spot_recall,"
-          + " spot_f1, spot_box_precision, spot_box_recall, spot_box_f1; overall also spot_*_micro"),
+      field("metric", DataTypes.StringType, "text_ned, text_ned_blocks, cer, teds, teds_struct, teds_pubtabnet,"
+          + " teds_pubtabnet_struct, formula_ned, spot_precision, spot_recall, spot_f1, spot_box_precision,"
+          + " spot_box_recall, spot_box_f1; overall also spot_*_micro"),
       field("value", DataTypes.DoubleType, "Score: NED and CER lower is better (0 perfect), the others higher (1 perfect)"),
       field("items", DataTypes.IntegerType, "Page rows: true items behind the score (characters, tables, formulas, lines);"
           + " overall rows: pages averaged"),

@@ -14,6 +14,8 @@ import java.util.List;
  * @param lines the page's text lines with pixel boxes (top-left origin), for spotting; empty when the set has none
  * @param dontCare regions whose lines are not transcribed (tables, figures, display formulas): spotted lines there
  *     are not judged
+ * @param textBlocks OmniDocBench truth only: the blocks its end-to-end text protocol matches ({@link OmniPageMatcher}),
+ *     truncated blocks merged, in reading order; empty for other sets
  */
 public record GroundTruth(
     String set,
@@ -22,9 +24,16 @@ public record GroundTruth(
     List<String> tables,
     List<String> formulas,
     List<SpotMetrics.Line> lines,
-    List<SpotMetrics.Rect> dontCare) {
+    List<SpotMetrics.Rect> dontCare,
+    List<OmniPageMatcher.TruthBlock> textBlocks) {
+
+  public GroundTruth(String set, String id, String text, List<String> tables, List<String> formulas,
+      List<SpotMetrics.Line> lines, List<SpotMetrics.Rect> dontCare) {
+    this(set, id, text, tables, formulas, lines, dontCare, List.of());
+  }
 
   public GroundTruth {
+    textBlocks = textBlocks == null ? List.of() : List.copyOf(textBlocks);
     tables = tables == null ? List.of() : List.copyOf(tables);
     formulas = formulas == null ? List.of() : List.copyOf(formulas);
     lines = lines == null ? List.of() : List.copyOf(lines);

@@ -21,11 +21,19 @@ import java.util.function.BiFunction;
  *
  * <ul>
  *   <li>{@code parse}: text metrics on the document's text blocks (headings, paragraphs, list items, code, figure
- *       captions; joined in output order), TEDS on its tables, formula NED on its display formulas;
+ *       captions), TEDS on its tables, formula NED on its display formulas;
  *   <li>{@code text}: text metrics on the whole answer (repetition trimmed);
  *   <li>{@code table}: TEDS on the answer's table; {@code formula}: formula NED on the answer's formula;
  *   <li>{@code spotting}: line precision, recall and F1 ({@link SpotMetrics}), boxes scaled to the page's pixels.
  * </ul>
+ *
+ * <p>Text: {@code text_ned} is OmniDocBench's block-level normalised edit distance ({@link TextMetrics#ned}) of the
+ * page text taken as one block, {@code text_ned_blocks} (OmniDocBench truth only) follows OmniDocBench's end-to-end
+ * protocol ({@link OmniPageMatcher}: predicted blocks matched to truth blocks, page value = summed edits over summed
+ * lengths), {@code cer} is ours. Tables: {@code teds}/{@code teds_struct} OmniDocBench's, {@code teds_pubtabnet}/
+ * {@code teds_pubtabnet_struct} PubTabNet's, both sides wrapped in {@code <html><body>} when they are bare tables (the
+ * form PubTabNet's own files have), so that the PubTabNet figure is not 0 by its wrapping quirk. Formulas:
+ * {@code formula_ned} OmniDocBench's.
  *
  * <p>Several tables or formulas are paired one-to-one, best pairs first (highest TEDS, lowest NED); a true item left
  * without a partner scores TEDS 0 or NED 1, and extra predicted items are not scored. A page's value is the mean over
@@ -36,6 +44,9 @@ public final class PageEvaluator {
   public record Metric(String task, String metric, double value, int items, String detail) {}
 
   public static final String TEXT_NED = "text_ned";
+  public static final String TEXT_NED_BLOCKS = "text_ned_blocks";
+  public static final String TEDS_PUBTABNET = "teds_pubtabnet";
+  public static final String TEDS_PUBTABNET_STRUCT = "teds_pubtabnet_struct";
   public static final String CER = "cer";
   public static final String TEDS = "teds";
   public static final String TEDS_STRUCT = "teds_struct";
@@ -65,8 +76,15 @@ public final class PageEvaluator {
         if (truth.text() != null) {
           out.addAll(text(key, documentText(doc), truth.text()));
         }
+        if (!truth.textBlocks().isEmpty()) {
+          List<String> predicted = doc.blocks().stream()
+              .filter(b -> TEXT_BLOCKS.contains(b.kind()) && !b.text().isBlank()).map(Block::text).toList();
+          out.add(blocks(key, predicted, truth.textBlocks()));
+        }
         if (!truth.tables().isEmpty()) {
-          out.addAll(tables(key, doc.tables(), truth.tables()));
+          List<String> raw = rawTables(rawOutput);
+          out.addAll(tables(key, raw.isEmpty() ? doc.tables().stream().map(Table::sanitisedHtml).toList() : raw,
+              truth.tables()));
         }
         if (!truth.formulas().isEmpty()) {
           out.add(formulas(key, doc.formulas().stream().filter(Formula::display).map(Formula::latex).toList(),
@@ -81,7 +99,7 @@ public final class PageEvaluator {
       case "table" -> {
         if (!truth.tables().isEmpty()) {
           Table table = OutputParsers.table(rawOutput);
-          out.addAll(tables(key, table.rows() == 0 ? List.of() : List.of(table), truth.tables()));
+          out.addAll(tables(key, table.rows() == 0 ? List.of() : List.of(rawOutput), truth.tables()));
         }
       }
       case "formula" -> {
@@ -115,40 +133,80 @@ public final class PageEvaluator {
   }
 
   private static List<Metric> text(String task, String predicted, String truth) {
-    int chars = TextMetrics.omniNormalise(truth).codePointCount(0, TextMetrics.omniNormalise(truth).length());
+    Double ned = TextMetrics.ned(predicted, truth);
+    int chars = Py.len(TextMetrics.omniNormalise(truth));
     return List.of(
-        new Metric(task, TEXT_NED, TextMetrics.ned(predicted, truth), chars, null),
+        new Metric(task, TEXT_NED, ned == null ? 0.0 : ned, chars, null),
         new Metric(task, CER, TextMetrics.cer(predicted, truth), TextMetrics.cerLength(truth), null));
   }
 
-  private static List<Metric> tables(String task, List<Table> predicted, List<String> truth) {
-    List<Teds.Node> p = predicted.stream().map(Teds::tree).toList();
-    List<Teds.Node> t = truth.stream().map(Teds::tree).toList();
-    int[] pairing = pair(p, t, Teds::teds);
-    double teds = 0;
-    double struct = 0;
-    for (int i = 0; i < t.size(); i++) {
-      if (pairing[i] >= 0) {
-        teds += Teds.teds(p.get(pairing[i]), t.get(i));
-        struct += Teds.tedsStructure(p.get(pairing[i]), t.get(i));
-      }
-    }
-    String detail = "{\"predicted_tables\":" + p.size() + ",\"true_tables\":" + t.size() + "}";
-    return List.of(
-        new Metric(task, TEDS, teds / t.size(), t.size(), detail),
-        new Metric(task, TEDS_STRUCT, struct / t.size(), t.size(), detail));
+  private static Metric blocks(String task, List<String> predicted, List<OmniPageMatcher.TruthBlock> truth) {
+    OmniPageMatcher.Result r = OmniPageMatcher.match(truth, predicted);
+    String detail = "{\"matched_samples\":" + r.samples() + ",\"edits\":" + r.edits() + ",\"length\":" + r.length()
+        + "}";
+    return new Metric(task, TEXT_NED_BLOCKS, r.value(), r.samples(), detail);
   }
 
-  private static Metric formulas(String task, List<String> predicted, List<String> rawTruth) {
-    // the truth is read like an answer too, so delimiters and equation numbers count on neither side
-    List<String> truth = rawTruth.stream().map(t -> OutputParsers.formula(t).latex()).toList();
-    int[] pairing = pair(predicted, truth, (a, b) -> 1.0 - LatexNormaliser.ned(a, b));
+  private static List<Metric> tables(String task, List<String> predicted, List<String> truth) {
+    int[] pairing = pair(predicted, truth, (p, t) -> Teds.omniDocBench(p, t, false));
+    double[] sums = new double[4];
+    for (int i = 0; i < truth.size(); i++) {
+      if (pairing[i] >= 0) {
+        String p = predicted.get(pairing[i]);
+        String t = truth.get(i);
+        sums[0] += Teds.omniDocBench(p, t, false);
+        sums[1] += Teds.omniDocBench(p, t, true);
+        sums[2] += Teds.pubTabNet(wrapped(p), wrapped(t), false);
+        sums[3] += Teds.pubTabNet(wrapped(p), wrapped(t), true);
+      }
+    }
+    int n = truth.size();
+    String detail = "{\"predicted_tables\":" + predicted.size() + ",\"true_tables\":" + n + "}";
+    return List.of(
+        new Metric(task, TEDS, sums[0] / n, n, detail),
+        new Metric(task, TEDS_STRUCT, sums[1] / n, n, detail),
+        new Metric(task, TEDS_PUBTABNET, sums[2] / n, n, detail),
+        new Metric(task, TEDS_PUBTABNET_STRUCT, sums[3] / n, n, detail));
+  }
+
+  private static final java.util.regex.Pattern RAW_TABLE =
+      java.util.regex.Pattern.compile("<table\\b.*?</table>", java.util.regex.Pattern.CASE_INSENSITIVE
+          | java.util.regex.Pattern.DOTALL);
+
+  /** The HTML tables of a Markdown answer as written (the references normalise the markup themselves). */
+  static List<String> rawTables(String markdown) {
+    List<String> out = new ArrayList<>();
+    if (markdown != null) {
+      java.util.regex.Matcher m = RAW_TABLE.matcher(markdown);
+      while (m.find()) {
+        out.add(m.group());
+      }
+    }
+    return out;
+  }
+
+  /** Table HTML as a document, the form PubTabNet's metric expects. */
+  static String wrapped(String html) {
+    String s = html == null ? "" : html.strip();
+    if (s.isEmpty() || s.regionMatches(true, 0, "<html", 0, 5)) {
+      return s;
+    }
+    return "<html><body>" + s + "</body></html>";
+  }
+
+  private static Metric formulas(String task, List<String> predicted, List<String> truth) {
+    int[] pairing = pair(predicted, truth, (a, b) -> 1.0 - formulaNed(a, b));
     double sum = 0;
     for (int i = 0; i < truth.size(); i++) {
-      sum += pairing[i] >= 0 ? LatexNormaliser.ned(predicted.get(pairing[i]), truth.get(i)) : 1.0;
+      sum += pairing[i] >= 0 ? formulaNed(predicted.get(pairing[i]), truth.get(i)) : 1.0;
     }
     String detail = "{\"predicted_formulas\":" + predicted.size() + ",\"true_formulas\":" + truth.size() + "}";
     return new Metric(task, FORMULA_NED, sum / truth.size(), truth.size(), detail);
+  }
+
+  private static double formulaNed(String prediction, String truth) {
+    Double ned = LatexNormaliser.ned(prediction, truth);
+    return ned == null ? 0.0 : ned;
   }
 
   private static List<Metric> spotting(String task, String raw, GroundTruth truth, int width, int height) {

@@ -182,7 +182,88 @@ public final class TruthReaders {
         }
       }
     }
-    return new GroundTruth(set, id, text.toString(), tables, formulas, lines, dontCare);
+    return new GroundTruth(set, id, text.toString(), tables, formulas, lines, dontCare, omniTextBlocks(page));
+  }
+
+  private static final List<String> MIX_CATEGORIES = List.of("text_block", "title", "code_txt", "code_txt_caption",
+      "reference", "equation_caption", "figure_caption", "figure_footnote", "table_caption", "table_footnote",
+      "code_algorithm", "code_algorithm_caption", "header", "footer", "page_footnote", "page_number",
+      "equation_isolated");
+
+  /**
+   * The blocks OmniDocBench's end-to-end protocol matches (its {@code get_page_elements} and {@code gt_mix}): blocks
+   * linked by {@code truncated} relations merged into one (texts joined in reading order, the first block's category
+   * and order), collected category by category, then sorted by order (a missing order counts as 0).
+   */
+  static List<OmniPageMatcher.TruthBlock> omniTextBlocks(JsonObject page) {
+    List<List<Long>> merges = new ArrayList<>();
+    java.util.Set<Long> truncated = new java.util.HashSet<>();
+    JsonObject extra = page.has("extra") && page.get("extra").isJsonObject() ? page.getAsJsonObject("extra") : null;
+    if (extra != null && extra.has("relation") && extra.get("relation").isJsonArray()) {
+      for (JsonElement e : extra.getAsJsonArray("relation")) {
+        JsonObject r = e.getAsJsonObject();
+        if (!"truncated".equals(string(r, "relation_type"))) {
+          continue;
+        }
+        long source = r.get("source_anno_id").getAsLong();
+        long target = r.get("target_anno_id").getAsLong();
+        truncated.add(source);
+        truncated.add(target);
+        boolean found = false;
+        for (List<Long> merge : merges) {
+          if (merge.contains(source) || merge.contains(target)) {
+            merge.add(source);
+            merge.add(target);
+            found = true;
+          }
+        }
+        if (!found) {
+          merges.add(new ArrayList<>(List.of(source, target)));
+        }
+      }
+    }
+    record Item(String category, double order, String text) {}
+    Map<String, List<Item>> byCategory = new LinkedHashMap<>();
+    Map<Long, JsonObject> truncatedBlocks = new LinkedHashMap<>();
+    for (JsonElement e : page.getAsJsonArray("layout_dets")) {
+      JsonObject block = e.getAsJsonObject();
+      long anno = block.has("anno_id") && !block.get("anno_id").isJsonNull() ? block.get("anno_id").getAsLong() : -1;
+      if (truncated.contains(anno)) {
+        truncatedBlocks.put(anno, block);
+        continue;
+      }
+      String category = string(block, "category_type");
+      String text = "equation_isolated".equals(category) ? string(block, "latex") : string(block, "text");
+      byCategory.computeIfAbsent(category, k -> new ArrayList<>()).add(new Item(category, order(block), text));
+    }
+    for (List<Long> merge : merges) {
+      List<JsonObject> blocks = new ArrayList<>();
+      for (Long id : merge) {
+        if (truncatedBlocks.containsKey(id)) {
+          blocks.add(truncatedBlocks.get(id));
+        }
+      }
+      if (blocks.isEmpty()) {
+        continue;
+      }
+      blocks.sort(Comparator.comparingDouble(TruthReaders::order));
+      StringBuilder text = new StringBuilder();
+      blocks.forEach(b -> text.append(string(b, "text") == null ? "" : string(b, "text")));
+      String category = string(blocks.get(0), "category_type");
+      byCategory.computeIfAbsent(category, k -> new ArrayList<>())
+          .add(new Item(category, order(blocks.get(0)), text.toString()));
+    }
+    List<Item> mix = new ArrayList<>();
+    for (String category : MIX_CATEGORIES) {
+      mix.addAll(byCategory.getOrDefault(category, List.of()));
+    }
+    mix.sort(Comparator.comparingDouble(Item::order));
+    return mix.stream().map(i -> new OmniPageMatcher.TruthBlock(i.category(), i.text())).toList();
+  }
+
+  private static double order(JsonObject block) {
+    JsonElement o = block.get("order");
+    return o == null || o.isJsonNull() ? 0 : o.getAsDouble();
   }
 
   /** Consecutive spans whose vertical extents overlap by at least half the smaller height form one line. */
