@@ -62,6 +62,7 @@ final class DigitizeCommand implements Callable<Integer> {
     DigitizeOptions options = Main.options(spec, () -> new DigitizeOptions(inputs, glob, manifest, warehouse,
         collection, batchDate, taskOptions.specs(), taskOptions.model, waitForLive));
     SparkSession spark = Main.session("digitize");
+    taskOptions.applyTo(spark);
     Scriptorium scriptorium = Scriptorium.get(spark);
     RunSummary run;
     try {

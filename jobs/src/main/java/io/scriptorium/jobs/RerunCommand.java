@@ -33,7 +33,9 @@ final class RerunCommand implements Callable<Integer> {
   public Integer call() {
     RerunOptions options =
         Main.options(spec, () -> new RerunOptions(warehouse, where, taskOptions.specs(), taskOptions.model, promptSet));
-    RunSummary run = io.scriptorium.pipeline.Scriptorium.get(Main.session("rerun")).rerun(options);
+    org.apache.spark.sql.SparkSession spark = Main.session("rerun");
+    taskOptions.applyTo(spark);
+    RunSummary run = io.scriptorium.pipeline.Scriptorium.get(spark).rerun(options);
     RunReport.print(run);
     return run.accountedFor() ? 0 : 3;
   }

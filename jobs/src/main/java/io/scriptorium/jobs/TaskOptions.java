@@ -31,6 +31,17 @@ final class TaskOptions {
   @Option(names = "--model", description = "Model bundle URI (default: spark.scriptorium.model, builtin:tiny).")
   String model;
 
+  @Option(names = "--model-sha256", paramLabel = "HEX", description = "Accept only the bundle whose manifest has this"
+      + " sha256 (`model describe` prints it); sets spark.scriptorium.model.sha256.")
+  String modelSha256;
+
+  /** Settings given as options: they reach the job as the session's configuration, read in one place. */
+  void applyTo(org.apache.spark.sql.SparkSession spark) {
+    if (modelSha256 != null) {
+      spark.conf().set(io.scriptorium.pipeline.ScriptoriumConf.MODEL_SHA256, modelSha256);
+    }
+  }
+
   /** The tasks with their parameters; a combination that does not make sense is a usage error. */
   List<TaskSpec> specs() {
     return Main.options(command,

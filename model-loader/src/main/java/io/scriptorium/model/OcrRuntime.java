@@ -73,7 +73,7 @@ public final class OcrRuntime implements AutoCloseable {
     this.config = config;
     this.shared = shared;
     DjlSettings.apply(config.intraOpThreads());
-    this.bundle = ModelBundle.open(config.bundle());
+    this.bundle = openBundle(config);
     Manifest manifest = bundle.manifest();
     if (config.dtype() != null && !config.dtype().equals(manifest.dtype())) {
       throw new BundleException("bundle " + bundle.dir() + " was exported in " + manifest.dtype() + " but dtype "
@@ -126,6 +126,11 @@ public final class OcrRuntime implements AutoCloseable {
         }
       }
     }
+    String pinned = config.pinnedSha256();
+    if (pinned != null && !pinned.equals(runtime.info.bundleSha256())) { // loaded earlier, unpinned, from that path
+      throw new BundleException("the model loaded from " + config.bundle() + " has manifest sha256 "
+          + runtime.info.bundleSha256() + ", not the pinned " + pinned);
+    }
     return runtime;
   }
 
@@ -134,7 +139,7 @@ public final class OcrRuntime implements AutoCloseable {
    * model or the engine: for drivers, which plan and record runs but never run the model.
    */
   public static ModelInfo describe(RuntimeConfig config) {
-    ModelBundle bundle = ModelBundle.open(config.bundle());
+    ModelBundle bundle = openBundle(config);
     Manifest manifest = bundle.manifest();
     return new ModelInfo(manifest.modelId(), manifest.revision(), bundle.sha256(), manifest.dtype(),
         DjlSettings.deviceName(config.device()), generationSettings(manifest, config));
@@ -143,8 +148,25 @@ public final class OcrRuntime implements AutoCloseable {
   /** The prompts the runtime would use for these tasks, rendered from the verified manifest alone. */
   public static List<Prompt> prompts(RuntimeConfig config, List<TaskSpec> specs) {
     PromptRenderer renderer =
-        new PromptRenderer(ModelBundle.open(config.bundle()).manifest().prompts(), config.promptLanguage());
+        new PromptRenderer(openBundle(config).manifest().prompts(), config.promptLanguage());
     return specs.stream().map(renderer::render).toList();
+  }
+
+  /**
+   * The config's bundle, verified. A pinned config ({@link RuntimeConfig#pinnedSha256}) refuses a bundle whose manifest
+   * has another sha256 before anything but the manifest is read: no file hashed, no TorchScript loaded.
+   */
+  private static ModelBundle openBundle(RuntimeConfig config) {
+    String pinned = config.pinnedSha256();
+    if (pinned != null) {
+      String actual = Sha256.hex(ModelBundle.manifestBytes(config.bundle()));
+      if (!actual.equals(pinned)) {
+        throw new BundleException("bundle " + config.bundle() + " is not the pinned one: its manifest sha256 is "
+            + actual + ", the pin (spark.scriptorium.model.sha256, --model-sha256) is " + pinned
+            + "; refusing to load it");
+      }
+    }
+    return ModelBundle.open(config.bundle());
   }
 
   /** How many times a model was loaded in this JVM (shared and private). */

@@ -26,6 +26,8 @@ import java.util.regex.Pattern;
  * @param maxImagePixels images with more decoded pixels are refused before any allocation
  * @param stopRepetition stop a sequence when the manifest's repetition detector sees a loop
  *     ({@link FinishReason#REPETITION}); off by default, as the official scripts never stop early
+ * @param pinnedSha256 null, or the only manifest sha256 accepted: any other bundle is refused before a byte of its
+ *     TorchScript is read (a bundle is code; its checksums catch corruption, a pin catches a replaced bundle)
  */
 public record RuntimeConfig(
     String bundle,
@@ -38,7 +40,8 @@ public record RuntimeConfig(
     String promptLanguage,
     Map<String, Integer> maxNewTokensOverride,
     long maxImagePixels,
-    boolean stopRepetition)
+    boolean stopRepetition,
+    String pinnedSha256)
     implements Serializable {
 
   public static final String BUILTIN_TINY = "builtin:tiny";
@@ -73,6 +76,12 @@ public record RuntimeConfig(
       throw new IllegalArgumentException("promptLanguage must be null (manifest default) or a language key");
     }
     maxNewTokensOverride = canonicalOverrides(maxNewTokensOverride);
+    if (pinnedSha256 != null) {
+      pinnedSha256 = pinnedSha256.trim().toLowerCase(Locale.ROOT);
+      if (!pinnedSha256.matches("[0-9a-f]{64}")) {
+        throw new IllegalArgumentException("a pinned bundle sha256 is 64 hex digits, got '" + pinnedSha256 + "'");
+      }
+    }
   }
 
   /**
@@ -91,52 +100,53 @@ public record RuntimeConfig(
         null,
         Map.of(),
         DEFAULT_MAX_IMAGE_PIXELS,
-        false);
+        false,
+        null);
   }
 
   public RuntimeConfig withBundle(String value) {
     return new RuntimeConfig(value, device, dtype, maxBatchSize, maxKvTokens, prefillChunkTokens, intraOpThreads, promptLanguage,
-        maxNewTokensOverride, maxImagePixels, stopRepetition);
+        maxNewTokensOverride, maxImagePixels, stopRepetition, pinnedSha256);
   }
 
   public RuntimeConfig withDevice(String value) {
     return new RuntimeConfig(bundle, value, dtype, maxBatchSize, maxKvTokens, prefillChunkTokens, intraOpThreads, promptLanguage,
-        maxNewTokensOverride, maxImagePixels, stopRepetition);
+        maxNewTokensOverride, maxImagePixels, stopRepetition, pinnedSha256);
   }
 
   public RuntimeConfig withDtype(String value) {
     return new RuntimeConfig(bundle, device, value, maxBatchSize, maxKvTokens, prefillChunkTokens, intraOpThreads, promptLanguage,
-        maxNewTokensOverride, maxImagePixels, stopRepetition);
+        maxNewTokensOverride, maxImagePixels, stopRepetition, pinnedSha256);
   }
 
   public RuntimeConfig withMaxBatchSize(int value) {
     return new RuntimeConfig(bundle, device, dtype, value, maxKvTokens, prefillChunkTokens, intraOpThreads, promptLanguage,
-        maxNewTokensOverride, maxImagePixels, stopRepetition);
+        maxNewTokensOverride, maxImagePixels, stopRepetition, pinnedSha256);
   }
 
   public RuntimeConfig withMaxKvTokens(int value) {
     return new RuntimeConfig(bundle, device, dtype, maxBatchSize, value, prefillChunkTokens, intraOpThreads, promptLanguage,
-        maxNewTokensOverride, maxImagePixels, stopRepetition);
+        maxNewTokensOverride, maxImagePixels, stopRepetition, pinnedSha256);
   }
 
   public RuntimeConfig withPrefillChunkTokens(int value) {
     return new RuntimeConfig(bundle, device, dtype, maxBatchSize, maxKvTokens, value, intraOpThreads, promptLanguage,
-        maxNewTokensOverride, maxImagePixels, stopRepetition);
+        maxNewTokensOverride, maxImagePixels, stopRepetition, pinnedSha256);
   }
 
   public RuntimeConfig withIntraOpThreads(int value) {
     return new RuntimeConfig(bundle, device, dtype, maxBatchSize, maxKvTokens, prefillChunkTokens, value, promptLanguage,
-        maxNewTokensOverride, maxImagePixels, stopRepetition);
+        maxNewTokensOverride, maxImagePixels, stopRepetition, pinnedSha256);
   }
 
   public RuntimeConfig withPromptLanguage(String value) {
     return new RuntimeConfig(bundle, device, dtype, maxBatchSize, maxKvTokens, prefillChunkTokens, intraOpThreads, value,
-        maxNewTokensOverride, maxImagePixels, stopRepetition);
+        maxNewTokensOverride, maxImagePixels, stopRepetition, pinnedSha256);
   }
 
   public RuntimeConfig withMaxNewTokensOverride(Map<String, Integer> value) {
     return new RuntimeConfig(bundle, device, dtype, maxBatchSize, maxKvTokens, prefillChunkTokens, intraOpThreads, promptLanguage,
-        value, maxImagePixels, stopRepetition);
+        value, maxImagePixels, stopRepetition, pinnedSha256);
   }
 
   /** Adds or replaces one task's max-new-tokens override. */
@@ -148,12 +158,18 @@ public record RuntimeConfig(
 
   public RuntimeConfig withMaxImagePixels(long value) {
     return new RuntimeConfig(bundle, device, dtype, maxBatchSize, maxKvTokens, prefillChunkTokens, intraOpThreads, promptLanguage,
-        maxNewTokensOverride, value, stopRepetition);
+        maxNewTokensOverride, value, stopRepetition, pinnedSha256);
   }
 
   public RuntimeConfig withStopRepetition(boolean value) {
     return new RuntimeConfig(bundle, device, dtype, maxBatchSize, maxKvTokens, prefillChunkTokens, intraOpThreads,
-        promptLanguage, maxNewTokensOverride, maxImagePixels, value);
+        promptLanguage, maxNewTokensOverride, maxImagePixels, value, pinnedSha256);
+  }
+
+  /** Accepts only the bundle whose manifest has this sha256 (null: any verified bundle). */
+  public RuntimeConfig withPinnedSha256(String value) {
+    return new RuntimeConfig(bundle, device, dtype, maxBatchSize, maxKvTokens, prefillChunkTokens, intraOpThreads,
+        promptLanguage, maxNewTokensOverride, maxImagePixels, stopRepetition, value);
   }
 
   /** Maps the accepted spellings to the manifest's dtype names. */

@@ -30,6 +30,14 @@ public final class ScriptoriumConf {
   public static final String JAVA_IO_TMPDIR = "${java.io.tmpdir}";
   public static final String MODEL_CACHE_DIR_DEFAULT = JAVA_IO_TMPDIR + "/scriptorium-bundles";
 
+  /**
+   * The sha256 of the only bundle manifest accepted (the {@code bundle_sha256} recorded on every row; {@code bin/scriptorium
+   * model describe} prints it); empty: any verified bundle. Driver and executors refuse another bundle before loading
+   * any of its TorchScript.
+   */
+  public static final String MODEL_SHA256 = PREFIX + "model.sha256";
+  public static final String MODEL_SHA256_DEFAULT = "";
+
   /** Device for the model: {@code cpu}, {@code gpu} or {@code gpu:N}. */
   public static final String DEVICE = PREFIX + "device";
   public static final String DEVICE_DEFAULT = "cpu";
@@ -171,6 +179,7 @@ public final class ScriptoriumConf {
     return Map.ofEntries(
         Map.entry(MODEL, MODEL_DEFAULT),
         Map.entry(MODEL_CACHE_DIR, MODEL_CACHE_DIR_DEFAULT),
+        Map.entry(MODEL_SHA256, MODEL_SHA256_DEFAULT),
         Map.entry(DEVICE, DEVICE_DEFAULT),
         Map.entry(PROMPT_LANGUAGE, PROMPT_LANGUAGE_DEFAULT),
         Map.entry(MAX_BATCH_SIZE, String.valueOf(MAX_BATCH_SIZE_DEFAULT)),
@@ -205,7 +214,8 @@ public final class ScriptoriumConf {
         .withPrefillChunkTokens(positiveInt(PREFILL_CHUNK_TOKENS, PREFILL_CHUNK_TOKENS_DEFAULT))
         .withIntraOpThreads(positiveInt(INTRA_OP_THREADS, INTRA_OP_THREADS_DEFAULT))
         .withStopRepetition(bool(STOP_REPETITION, STOP_REPETITION_DEFAULT))
-        .withPromptLanguage(language.isEmpty() ? null : language);
+        .withPromptLanguage(language.isEmpty() ? null : language)
+        .withPinnedSha256(string(MODEL_SHA256, MODEL_SHA256_DEFAULT).isEmpty() ? null : string(MODEL_SHA256, ""));
   }
 
   /** The bundle cache directory of this (driver) JVM. */
