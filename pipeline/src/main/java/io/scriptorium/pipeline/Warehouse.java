@@ -32,8 +32,17 @@ final class Warehouse {
     return Tables.NAMESPACE + "." + table;
   }
 
-  /** Creates missing tables (with column comments), registers them in the catalog, and (re)creates the views. */
+  /**
+   * Creates missing tables (with column comments), registers them in the catalog, and (re)creates the views. Jobs of
+   * one JVM do this one at a time: the session catalog's drop-and-create of a view is not atomic.
+   */
   void ensureTables(SparkSession spark) {
+    synchronized (Warehouse.class) {
+      registerTables(spark);
+    }
+  }
+
+  private void registerTables(SparkSession spark) {
     spark.sql("CREATE DATABASE IF NOT EXISTS " + Tables.NAMESPACE + " LOCATION '" + escape(root) + "'");
     for (String table : Tables.ALL) {
       ensureTable(spark, table, Tables.schemaOf(table), Tables.partitioned(table));
