@@ -86,8 +86,15 @@ final class Warehouse {
   void ensureTable(SparkSession spark, String table, StructType schema, boolean partitioned) {
     String qualified = qualified(table);
     String location = location(table);
-    if (spark.catalog().tableExists(qualified) && !sameLocation(registeredLocation(spark, qualified), location)) {
-      spark.sql("DROP TABLE IF EXISTS " + qualified);
+    boolean elsewhere;
+    try {
+      elsewhere = spark.catalog().tableExists(qualified) && !sameLocation(registeredLocation(spark, qualified), location);
+    } catch (Exception e) { // registered at a location whose table is gone (a deleted warehouse): only the entry is left
+      elsewhere = true;
+    }
+    if (elsewhere) { // the catalog entry only, without resolving the (maybe missing) Delta table behind it
+      spark.sessionState().catalog().dropTable(
+          new org.apache.spark.sql.catalyst.TableIdentifier(table, scala.Option.apply(Tables.NAMESPACE)), true, false);
     }
     String partitioning = partitioned ? " PARTITIONED BY (" + String.join(", ", Tables.PARTITION_COLUMNS) + ")" : "";
     spark.sql("CREATE TABLE IF NOT EXISTS " + qualified + " (" + schema.toDDL() + ") USING delta" + partitioning
