@@ -37,8 +37,8 @@ import org.slf4j.LoggerFactory;
  * within the file system's timestamp granularity and without changing ctime (which needs root or a clock change), or
  * bit rot on the disk. Anyone who can write the bundle directory can also write the marker, so it is no defence
  * against a local attacker. The manifest itself is read and hashed at every verification, never taken from the marker;
- * what guards it is pinning that hash ({@code --model-sha256}, a separate issue). To force a full check, delete the
- * {@code .verified-*} file (or the cached bundle directory).
+ * what guards it is pinning that hash ({@code --model-sha256}, {@link RuntimeConfig#pinnedSha256}). To force a full
+ * check, delete the {@code .verified-*} file (or the cached bundle directory).
  */
 public final class VerifiedBundles {
   static final String MARKER_PREFIX = ".verified-";

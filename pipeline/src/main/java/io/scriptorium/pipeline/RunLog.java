@@ -240,7 +240,12 @@ final class RunLog implements AutoCloseable {
   @Override
   public void close() {
     if (heartbeat != null) {
-      heartbeat.shutdownNow();
+      heartbeat.shutdown(); // a beat in progress finishes (interrupting it would abort its Spark job noisily)
+      try {
+        heartbeat.awaitTermination(60, TimeUnit.SECONDS);
+      } catch (InterruptedException e) {
+        Thread.currentThread().interrupt();
+      }
       heartbeat = null;
       deleteQuietly(heartbeatFile(runId));
     }

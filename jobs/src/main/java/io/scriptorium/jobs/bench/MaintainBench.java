@@ -40,22 +40,29 @@ final class MaintainBench {
     SparkSession spark = ctx.spark();
     Scriptorium scriptorium = Scriptorium.get(spark);
     LocalDate firstNight = LocalDate.of(2026, 1, 1);
-    ctx.log("maintain: %d digitize runs of one page, %d per batch date", runs, perNight);
+    int done = runsDone(spark, dir.resolve("warehouse"));
+    ctx.log("maintain: %d digitize runs of one page, %d per batch date%s", runs, perNight,
+        done == 0 ? "" : "; " + done + " already in the kept --work directory, resuming");
     long start = System.nanoTime();
-    String lookedUp = null;
-    for (int i = 0; i < runs; i++) {
-      Path page = dir.resolve("input-" + i).resolve(String.format(Locale.ROOT, "page-%04d.png", i));
+    for (int i = done; i < runs; i++) {
+      Path page = page(dir, i);
       SyntheticPages.write(page, i, 640, 480, 8);
       scriptorium.digitize(new DigitizeOptions(List.of(page.getParent().toUri().toString()), null, null, warehouse,
           "bench", firstNight.plusDays(i / perNight), List.of(TaskSpec.of(Task.SPOTTING)), null));
-      if (i == runs / 2) {
-        lookedUp = page.toUri().toString();
-      }
     }
     double buildSeconds = (System.nanoTime() - start) / 1e9;
+    scriptorium.open(warehouse);
+    String lookedUp = spark.sql("SELECT source_uri FROM scriptorium.pages WHERE source_uri LIKE '%/"
+        + page(dir, runs / 2).getFileName() + "'").first().getString(0); // as listing spelled it
     String lookup = "SELECT text FROM scriptorium.page_text WHERE source_uri = '" + lookedUp + "'";
+    if (spark.sql(lookup).count() != 1) {
+      throw new IllegalStateException("the lookup does not find its page: " + lookup);
+    }
+    String built = done == 0 ? String.format(Locale.ROOT, "built in %.0f s", buildSeconds)
+        : String.format(Locale.ROOT, "%d of them kept from an interrupted bench in --work, %d built in %.0f s", done,
+            runs - done, buildSeconds);
     String setup = String.format(Locale.ROOT, "%d digitize runs of 1 page (tiny model, spotting), %d per batch date,"
-        + " built in %.0f s; %s, %d cores", runs, perNight, buildSeconds, ctx.master(), Host.cores());
+        + " %s; %s, %d cores", runs, perNight, built, ctx.master(), Host.cores());
 
     long snapshotBefore = snapshotFiles(spark, warehouse);
     long diskBefore = filesOnDisk(dir.resolve("warehouse"));
@@ -89,6 +96,27 @@ final class MaintainBench {
     f.add("page_text_lookup_s_after_zorder", lookupZordered, "s", "the same after maintain --zorder; load "
         + fmt(loadZordered));
     f.add("page_text_lookup_speedup", lookupBefore / lookupAfter, "x", "before / after maintain");
+  }
+
+  private static Path page(Path dir, int run) {
+    return dir.resolve("input-" + run).resolve(String.format(Locale.ROOT, "page-%04d.png", run));
+  }
+
+  /**
+   * Digitize runs an interrupted bench left in a kept {@code --work} directory, to resume after them; 0 for a new
+   * one. A warehouse that was already maintained is not measured again.
+   */
+  private static int runsDone(SparkSession spark, Path warehouse) {
+    Path runs = warehouse.resolve("runs");
+    if (!Files.isDirectory(runs.resolve("_delta_log"))) {
+      return 0;
+    }
+    org.apache.spark.sql.Dataset<org.apache.spark.sql.Row> table = spark.read().format("delta")
+        .load(runs.toUri().toString());
+    if (table.where("command = 'maintain' AND status = 'succeeded'").count() > 0) {
+      throw new IllegalStateException(warehouse + " was maintained by an earlier bench already: give another --work");
+    }
+    return (int) table.where("command = 'digitize' AND status = 'succeeded'").count();
   }
 
   private static String fmt(double load) {
