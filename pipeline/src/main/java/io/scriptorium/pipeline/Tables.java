@@ -105,7 +105,7 @@ final class Tables {
   static final StructType RUNS_SCHEMA =
       schema(
           col("run_id", StringType, "Run id"),
-          col("command", StringType, "Job command: digitize or rerun"),
+          col("command", StringType, "Job command: digitize, rerun, reparse or maintain"),
           col("driver", StringType, "Driver host and process id, to tell a dead run from a live one"),
           col("arguments", StringType, "Job arguments as JSON (no secrets)"),
           col("collection", StringType, "Collection given to the run"),
