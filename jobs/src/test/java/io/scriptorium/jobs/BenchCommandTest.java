@@ -5,6 +5,7 @@ import static org.assertj.core.api.Assertions.assertThat;
 import com.google.gson.JsonElement;
 import com.google.gson.JsonObject;
 import com.google.gson.JsonParser;
+import io.scriptorium.testing.SparkTest;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
@@ -18,6 +19,7 @@ import org.junit.jupiter.api.io.TempDir;
  * RSS group (a child JVM with local Spark, about 20 s); the figures' values are never checked, only that they were
  * measured: benchmarks are not pass/fail.
  */
+@SparkTest
 class BenchCommandTest {
   @Test
   void quickBenchWritesFiguresAsJson(@TempDir Path dir) throws Exception {

@@ -5,6 +5,7 @@ import static org.assertj.core.api.Assertions.assertThat;
 import io.scriptorium.pipeline.FaultyFileSystem;
 import io.scriptorium.pipeline.Scriptorium;
 import io.scriptorium.pipeline.TestPages;
+import io.scriptorium.testing.ClusterTest;
 import java.io.IOException;
 import java.io.InputStream;
 import java.io.OutputStream;
@@ -34,6 +35,7 @@ import org.junit.jupiter.api.Test;
  * (2 here) lost executors; ChunkInference splits the chunk until the page is alone, records it failed with
  * {@code executor_lost}, keeps the other pages' results, and the run succeeds.
  */
+@ClusterTest
 class ExecutorLossIT {
   /** The killer sorts first, so the chunk's first half is the killer alone: two failing jobs, not three. */
   private static final List<String> FILES = List.of("folio-1-kills.png", "folio-2.png", "folio-3.png");

@@ -1,5 +1,6 @@
 package io.scriptorium.jobs;
 
+import static io.scriptorium.jobs.CliRun.run;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.junit.jupiter.api.Assumptions.assumeTrue;
 
@@ -11,10 +12,11 @@ import io.scriptorium.pipeline.pages.DecodedPage;
 import io.scriptorium.pipeline.pages.PageOptions;
 import io.scriptorium.pipeline.pages.PageReader;
 import io.scriptorium.pipeline.pages.PageRef;
-import java.io.ByteArrayOutputStream;
+import io.scriptorium.testing.DataTest;
+import io.scriptorium.testing.SharedData;
+import io.scriptorium.testing.UnitTest;
 import java.io.IOException;
 import java.io.InputStream;
-import java.io.PrintStream;
 import java.net.URI;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
@@ -36,6 +38,7 @@ import org.junit.jupiter.api.io.TempDir;
  * {@code model-loader/export/pillow_pages.py}, which calls the same reference function on every page of many files in
  * one process) on every image page of {@code ../shared/data}.
  */
+@UnitTest
 class InspectImageCommandTest {
   /** Debian's interpreter, which has torch, numpy and Pillow (the python3 on PATH may not). */
   static final Path PYTHON = Path.of("/usr/bin/python3");
@@ -62,21 +65,21 @@ class InspectImageCommandTest {
     for (String[] args : List.of(new String[] {"inspect-image"}, new String[] {"inspect-image", "--bogus", "x.png"},
         new String[] {"inspect-image", dir.resolve("missing.png").toString()},
         new String[] {"inspect-image", "--model", dir.resolve("no-bundle").toString(), CORPUS.toString()})) {
-      Run run = run(args);
-      assertThat(run.exit).as(String.join(" ", args)).isEqualTo(2);
-      assertThat(run.out).isEmpty();
-      List<String> lines = run.err.lines().filter(l -> l.startsWith("scriptorium inspect-image: ")).toList();
-      assertThat(lines).as(run.err).hasSize(1);
-      assertThat(run.err).doesNotContain("Usage:");
+      CliRun run = run(args);
+      assertThat(run.exit()).as(String.join(" ", args)).isEqualTo(2);
+      assertThat(run.out()).isEmpty();
+      List<String> lines = run.err().lines().filter(l -> l.startsWith("scriptorium inspect-image: ")).toList();
+      assertThat(lines).as(run.err()).hasSize(1);
+      assertThat(run.err()).doesNotContain("Usage:");
     }
   }
 
   @Test
   void printsOneJsonLinePerPageAndFailuresAsRows() throws Exception {
     Path empty = Files.createFile(dir.resolve("empty.png"));
-    Run run = run("inspect-image", CORPUS.resolve("tiff-multipage.tif").toString(), empty.toString());
-    assertThat(run.exit).isEqualTo(1); // a page failed
-    List<JsonObject> lines = run.out.lines().map(l -> JsonParser.parseString(l).getAsJsonObject()).toList();
+    CliRun run = run("inspect-image", CORPUS.resolve("tiff-multipage.tif").toString(), empty.toString());
+    assertThat(run.exit()).isEqualTo(1); // a page failed
+    List<JsonObject> lines = run.out().lines().map(l -> JsonParser.parseString(l).getAsJsonObject()).toList();
     assertThat(lines).hasSize(5);
     // files come in listing (URI) order, which depends on where the checkout and the temp directory live
     List<JsonObject> failures = lines.stream().filter(l -> l.get("file").getAsString().endsWith("empty.png")).toList();
@@ -92,7 +95,7 @@ class InspectImageCommandTest {
       assertThat(line.get("page").getAsInt()).isEqualTo(page);
       assertThat(line.get("format").getAsString()).isEqualTo("tiff");
     }
-    assertThat(run.err).contains("builtin:tiny: 65536 to 409600 pixels"); // the default, and its toy limits
+    assertThat(run.err()).contains("builtin:tiny: 65536 to 409600 pixels"); // the default, and its toy limits
   }
 
   @Test
@@ -100,18 +103,17 @@ class InspectImageCommandTest {
     assumePillow();
     Path tiny = Path.of("..", "model-loader", "src", "main", "resources", "io", "scriptorium", "model", "tiny");
     Path file = CORPUS.resolve("jpeg-ycck-adobe.jpg");
-    JsonObject java = JsonParser.parseString(run("inspect-image", file.toString()).out.strip()).getAsJsonObject();
+    JsonObject java = JsonParser.parseString(run("inspect-image", file.toString()).out().strip()).getAsJsonObject();
     JsonObject python = preprocessCli(tiny, file);
     for (String key : KEYS) {
       assertThat(java.get(key)).as(key).isEqualTo(python.get(key));
     }
   }
 
+  @DataTest
   @Test
   void equalsHunyuanOcrPreprocessOnEverySharedPage() throws Exception {
-    Path data = Path.of(System.getProperty("scriptorium.shared.dir", "../../shared")).resolve("data").toAbsolutePath()
-        .normalize();
-    assumeTrue(Files.isDirectory(data), "NOT RUN: no shared data at " + data.toAbsolutePath());
+    Path data = SharedData.dir();
     assumePillow();
     Path bundle = bundle(dir.resolve("bundle"), 512L * 512, 2048L * 2048); // the real model's limits
     List<Path> files;
@@ -131,10 +133,10 @@ class InspectImageCommandTest {
 
     List<String> args = new ArrayList<>(List.of("inspect-image", "--model", bundle.toString()));
     files.forEach(f -> args.add(f.toString()));
-    Run run = run(args.toArray(String[]::new));
-    assertThat(run.exit).as(run.err).isZero();
+    CliRun run = run(args.toArray(String[]::new));
+    assertThat(run.exit()).as(run.err()).isZero();
     Map<String, JsonObject> java = new TreeMap<>();
-    run.out.lines().map(l -> JsonParser.parseString(l).getAsJsonObject()).forEach(line ->
+    run.out().lines().map(l -> JsonParser.parseString(l).getAsJsonObject()).forEach(line ->
         java.put(Path.of(URI.create(line.get("file").getAsString())) + "#" + line.get("page").getAsInt(), line));
 
     assertThat(python.waitFor(15, TimeUnit.MINUTES)).isTrue();
@@ -184,25 +186,6 @@ class InspectImageCommandTest {
     System.out.printf("inspect-image vs hunyuan_ocr.py preprocess on ../shared/data: %d pages, %d equal pixel_values,"
         + " %d JPEG within %d levels (PDF pages are not compared: Pillow does not render PDFs)%n", pillow.size(), equal,
         jpegWithin, JPEG_MAX_ABS_DIFF);
-  }
-
-  private record Run(int exit, String out, String err) {}
-
-  private static Run run(String... args) {
-    PrintStream stdout = System.out;
-    PrintStream stderr = System.err;
-    ByteArrayOutputStream out = new ByteArrayOutputStream();
-    ByteArrayOutputStream err = new ByteArrayOutputStream();
-    int exit;
-    try {
-      System.setOut(new PrintStream(out, true, StandardCharsets.UTF_8));
-      System.setErr(new PrintStream(err, true, StandardCharsets.UTF_8));
-      exit = Main.run(args);
-    } finally {
-      System.setOut(stdout);
-      System.setErr(stderr);
-    }
-    return new Run(exit, out.toString(StandardCharsets.UTF_8), err.toString(StandardCharsets.UTF_8));
   }
 
   /** Skips (never passes) when the Python reference cannot run here, saying why. */

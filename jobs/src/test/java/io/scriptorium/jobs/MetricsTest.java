@@ -3,6 +3,7 @@ package io.scriptorium.jobs;
 import static org.assertj.core.api.Assertions.assertThat;
 
 import io.scriptorium.pipeline.TestPages;
+import io.scriptorium.testing.SparkTest;
 import java.lang.management.ManagementFactory;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
@@ -28,6 +29,7 @@ import org.junit.jupiter.api.io.TempDir;
  * are in that one registry. Checks the values after the run, the one prefix, and that the README documents exactly
  * the names served.
  */
+@SparkTest
 class MetricsTest {
   private static final int PAGES = 3;
   /** {@code metrics_<namespace>_<executor id>_scriptorium_<source>_<name>_Value{type="gauges"} <value>}. */

@@ -1,13 +1,13 @@
 package io.scriptorium.jobs;
 
+import static io.scriptorium.jobs.CliRun.run;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.within;
 
 import com.google.gson.JsonObject;
 import com.google.gson.JsonParser;
-import java.io.ByteArrayOutputStream;
+import io.scriptorium.testing.UnitTest;
 import java.io.IOException;
-import java.io.PrintStream;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
@@ -16,28 +16,10 @@ import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 
 /** {@code score}: the CLI contract (the metric values themselves are checked in the pipeline's fixture test). */
+@UnitTest
 class ScoreCommandTest {
   @TempDir
   Path dir;
-
-  private record Run(int exit, String out, String err) {}
-
-  private static Run run(String... args) {
-    PrintStream stdout = System.out;
-    PrintStream stderr = System.err;
-    ByteArrayOutputStream out = new ByteArrayOutputStream();
-    ByteArrayOutputStream err = new ByteArrayOutputStream();
-    int exit;
-    try {
-      System.setOut(new PrintStream(out, true, StandardCharsets.UTF_8));
-      System.setErr(new PrintStream(err, true, StandardCharsets.UTF_8));
-      exit = Main.run(args);
-    } finally {
-      System.setOut(stdout);
-      System.setErr(stderr);
-    }
-    return new Run(exit, out.toString(StandardCharsets.UTF_8), err.toString(StandardCharsets.UTF_8));
-  }
 
   @Test
   void pairsFileGivesOneLinePerPairWithItsIdAndEveryMetricOfItsKind() throws IOException {
@@ -49,7 +31,7 @@ class ScoreCommandTest {
         "{\"id\":7,\"kind\":\"text\",\"truth\":\"hello world\",\"prediction\":\"hallo world\"}",
         "{\"id\":\"f\",\"kind\":\"formula\",\"truth\":\"\\\\frac{a}{b}\",\"prediction\":\"\"}",
         "{\"id\":\"e\",\"kind\":\"text\",\"truth\":\"\",\"prediction\":\"\"}"), StandardCharsets.UTF_8);
-    Run run = run("score", "--pairs", pairs.toString());
+    CliRun run = run("score", "--pairs", pairs.toString());
     assertThat(run.exit()).isEqualTo(0);
     List<JsonObject> lines = run.out().lines().map(l -> JsonParser.parseString(l).getAsJsonObject()).toList();
     assertThat(lines).hasSize(4);
@@ -69,7 +51,7 @@ class ScoreCommandTest {
     Path pairs = dir.resolve("pairs.jsonl");
     Files.write(pairs, List.of("{\"id\":\"x\",\"kind\":\"chart\",\"truth\":\"a\",\"prediction\":\"a\"}", "not json",
         "{\"id\":\"ok\",\"kind\":\"text\",\"truth\":\"a\",\"prediction\":\"a\"}"), StandardCharsets.UTF_8);
-    Run run = run("score", "--pairs", pairs.toString());
+    CliRun run = run("score", "--pairs", pairs.toString());
     assertThat(run.exit()).isEqualTo(1);
     List<JsonObject> lines = run.out().lines().map(l -> JsonParser.parseString(l).getAsJsonObject()).toList();
     assertThat(lines.get(0).get("error").getAsString()).contains("unknown kind 'chart'");
@@ -81,7 +63,7 @@ class ScoreCommandTest {
   void onePairFromFiles() throws IOException {
     Path truth = Files.writeString(dir.resolve("t.tex"), "x^{2}");
     Path prediction = Files.writeString(dir.resolve("p.tex"), "$$ x^{2} $$");
-    Run run = run("score", "--kind", "formula", "--truth", truth.toString(), "--prediction", prediction.toString());
+    CliRun run = run("score", "--kind", "formula", "--truth", truth.toString(), "--prediction", prediction.toString());
     assertThat(run.exit()).isEqualTo(0);
     JsonObject line = JsonParser.parseString(run.out().strip()).getAsJsonObject();
     assertThat(line.get("kind").getAsString()).isEqualTo("formula");
@@ -100,7 +82,7 @@ class ScoreCommandTest {
         {"score", "--kind", "text", "--truth", truth.toString()},
         {"score", "--kind", "text", "--truth", truth.toString(), "--prediction", "nope.txt"},
         {"score", "--pairs", truth.toString(), "--bogus"}}) {
-      Run run = run(args);
+      CliRun run = run(args);
       assertThat(run.exit()).as(String.join(" ", args)).isEqualTo(2);
       assertThat(run.err().strip()).as(String.join(" ", args)).doesNotContain("\n").startsWith("scriptorium score: ");
       assertThat(run.out()).isEmpty();

@@ -6,6 +6,7 @@ import io.scriptorium.pipeline.S3TestServer;
 import io.scriptorium.pipeline.Scriptorium;
 import io.scriptorium.pipeline.TestPages;
 import io.scriptorium.pipeline.TinyBundleFiles;
+import io.scriptorium.testing.ClusterTest;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.nio.file.Paths;
@@ -38,6 +39,7 @@ import org.junit.jupiter.api.Test;
  * once however many tasks it ran; the bundle was fetched into the executors' node cache (not the driver's); the S3
  * secret appears in no process's log, and spark-submit --verbose prints it redacted.
  */
+@ClusterTest
 class StandaloneClusterIT {
   private static final String ACCESS_KEY = "cluster-it-access";
   private static final String SECRET_KEY = "ClusterIt-" + UUID.randomUUID().toString().replace("-", "");

@@ -1,37 +1,38 @@
 package io.scriptorium.jobs;
 
+import static io.scriptorium.jobs.CliRun.run;
 import static org.assertj.core.api.Assertions.assertThat;
 
-import java.io.ByteArrayOutputStream;
-import java.io.PrintStream;
-import java.nio.charset.StandardCharsets;
+import io.scriptorium.testing.SparkTest;
 import java.nio.file.Path;
 import org.apache.spark.sql.SparkSession;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 
 /** A usage error is one line naming what is wrong, and exit code 2; never a stack trace (#15). */
+@SparkTest
 class UsageErrorsTest {
   @TempDir
   Path dir;
 
   @Test
   void aMistypedTaskListsTheValidOnes() {
-    Run run = run("digitize", "--input", dir.toString(), "--warehouse", dir.resolve("w").toString(), "--tasks",
+    CliRun run = run("digitize", "--input", dir.toString(), "--warehouse", dir.resolve("w").toString(), "--tasks",
         "spotting,spoting");
-    assertThat(run.exit).isEqualTo(2);
-    assertThat(run.err.strip()).doesNotContain("\n").startsWith("scriptorium digitize: ")
+    assertThat(run.exit()).isEqualTo(2);
+    assertThat(run.err().strip()).doesNotContain("\n").startsWith("scriptorium digitize: ")
         .contains("Unknown task 'spoting'", "spotting, parse, formula");
   }
 
   @Test
   void optionsThatDoNotGoTogetherAreAUsageError() {
-    Run both = run("digitize", "--input", dir.toString(), "--manifest", dir.toString(), "--warehouse", dir.toString());
-    assertThat(both.exit).isEqualTo(2);
-    assertThat(both.err.strip()).doesNotContain("\n").contains("--input", "--manifest");
-    Run ie = run("rerun", "--warehouse", dir.toString(), "--where", "true", "--tasks", "ie");
-    assertThat(ie.exit).isEqualTo(2);
-    assertThat(ie.err.strip()).doesNotContain("\n").startsWith("scriptorium rerun: ");
+    CliRun both = run("digitize", "--input", dir.toString(), "--manifest", dir.toString(), "--warehouse",
+        dir.toString());
+    assertThat(both.exit()).isEqualTo(2);
+    assertThat(both.err().strip()).doesNotContain("\n").contains("--input", "--manifest");
+    CliRun ie = run("rerun", "--warehouse", dir.toString(), "--where", "true", "--tasks", "ie");
+    assertThat(ie.exit()).isEqualTo(2);
+    assertThat(ie.err().strip()).doesNotContain("\n").startsWith("scriptorium rerun: ");
   }
 
   @Test
@@ -39,27 +40,12 @@ class UsageErrorsTest {
     SparkSession spark = Main.session("usage-errors-test");
     spark.conf().set("spark.scriptorium.batch.maxSise", "4");
     try {
-      Run run = run("digitize", "--input", dir.toString(), "--warehouse", dir.resolve("w").toString());
-      assertThat(run.exit).isEqualTo(2);
-      assertThat(run.err.strip()).doesNotContain("\n")
+      CliRun run = run("digitize", "--input", dir.toString(), "--warehouse", dir.resolve("w").toString());
+      assertThat(run.exit()).isEqualTo(2);
+      assertThat(run.err().strip()).doesNotContain("\n")
           .contains("Unknown setting spark.scriptorium.batch.maxSise; did you mean spark.scriptorium.batch.maxSize?");
     } finally {
       spark.conf().unset("spark.scriptorium.batch.maxSise");
     }
-  }
-
-  private record Run(int exit, String err) {}
-
-  private static Run run(String... args) {
-    PrintStream stderr = System.err;
-    ByteArrayOutputStream err = new ByteArrayOutputStream();
-    int exit;
-    try {
-      System.setErr(new PrintStream(err, true, StandardCharsets.UTF_8));
-      exit = Main.run(args);
-    } finally {
-      System.setErr(stderr);
-    }
-    return new Run(exit, err.toString(StandardCharsets.UTF_8));
   }
 }

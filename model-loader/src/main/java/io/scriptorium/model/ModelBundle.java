@@ -2,17 +2,14 @@ package io.scriptorium.model;
 
 import java.io.IOException;
 import java.io.InputStream;
-import java.io.UncheckedIOException;
 import java.net.URI;
 import java.nio.file.Files;
 import java.nio.file.NoSuchFileException;
 import java.nio.file.Path;
 import java.nio.file.Paths;
 import java.nio.file.StandardCopyOption;
-import java.util.Comparator;
 import java.util.List;
 import java.util.Map;
-import java.util.stream.Stream;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
@@ -205,48 +202,26 @@ final class ModelBundle {
   }
 
   /**
-   * Extracts the classpath twin into {@code root/<manifest sha256>/}. Files are written to a private temp directory and
-   * moved into place atomically, so concurrent JVMs either win the move or find a complete copy.
+   * Extracts the classpath twin into {@code root/<manifest sha256>/}, atomically ({@link AtomicInstall}): concurrent
+   * JVMs and threads either install it or find a complete copy.
    */
   static Path materializeBuiltin(Path root) {
-    byte[] manifest = resource(MANIFEST);
-    Path target = root.resolve(Sha256.hex(manifest));
-    if (Files.isDirectory(target)) {
-      return target;
-    }
-    Path tmp = null;
+    Path target = root.resolve(Sha256.hex(resource(MANIFEST)));
     try {
-      Files.createDirectories(root);
-      tmp = Files.createTempDirectory(root, target.getFileName() + ".tmp-");
-      for (String name : TINY_FILES) {
-        try (InputStream in = resourceStream(name)) {
-          Files.copy(in, tmp.resolve(name));
+      boolean installed = AtomicInstall.directory(target, dir -> {
+        for (String name : TINY_FILES) {
+          try (InputStream in = resourceStream(name)) {
+            Files.copy(in, dir.resolve(name));
+          }
         }
+      });
+      if (installed) {
+        LOG.info("Extracted builtin:tiny to {}", target);
       }
-      moveIntoPlace(tmp, target);
-      tmp = null;
     } catch (IOException e) {
       throw new BundleException("cannot extract builtin:tiny into " + root + ": " + e, e);
-    } finally {
-      if (tmp != null) {
-        deleteTree(tmp);
-      }
     }
     return target;
-  }
-
-  /** One rename; if another JVM or thread renamed its copy first, ours is dropped and theirs is complete. */
-  private static void moveIntoPlace(Path tmp, Path target) throws IOException {
-    try {
-      Files.move(tmp, target, StandardCopyOption.ATOMIC_MOVE);
-      LOG.info("Extracted builtin:tiny to {}", target);
-    } catch (IOException e) {
-      // Linux reports ENOTEMPTY as a plain FileSystemException, so test the outcome rather than the exception type
-      if (!Files.isDirectory(target)) {
-        throw e;
-      }
-      deleteTree(tmp);
-    }
   }
 
   private static byte[] resource(String name) {
@@ -274,14 +249,6 @@ final class ModelBundle {
       // another JVM moved it first
     } catch (IOException e) {
       throw new BundleException("cannot move the damaged builtin bundle " + dir + " aside: " + e, e);
-    }
-  }
-
-  static void deleteTree(Path root) {
-    try (Stream<Path> paths = Files.walk(root)) {
-      paths.sorted(Comparator.reverseOrder()).forEach(p -> p.toFile().delete());
-    } catch (IOException e) {
-      throw new UncheckedIOException(e);
     }
   }
 }

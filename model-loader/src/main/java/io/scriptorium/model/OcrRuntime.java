@@ -7,7 +7,6 @@ import com.google.gson.JsonObject;
 import java.awt.image.BufferedImage;
 import java.io.IOException;
 import java.nio.file.Path;
-import java.nio.file.Paths;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
@@ -25,12 +24,9 @@ import org.slf4j.LoggerFactory;
  * HunyuanOCR on DJL's PyTorch engine: one loaded bundle, one scheduler thread that owns the device, futures for
  * callers.
  *
- * <p><b>The per-JVM singleton.</b> {@link #shared} is the one deliberate JVM-wide state of this module: one runtime per
- * (bundle, device, dtype), created lazily on first use under double-checked locking and kept until JVM exit (a
- * shutdown hook closes it; {@link #close()} on a shared instance does nothing, so try-with-resources is harmless). The
- * rest of the config (batch size, KV budget, threads, prompt language, token overrides, pixel cap) is frozen by the
- * first call for that key; later calls with other values get the existing runtime. {@link #open} makes a private
- * instance that the caller must close.
+ * <p><b>The per-JVM singleton.</b> {@link #shared} returns the one runtime per (bundle, device, dtype) of this JVM,
+ * kept by {@link RuntimeRegistry} (which documents why and how) until JVM exit; {@link #close()} on a shared instance
+ * does nothing, so try-with-resources is harmless. {@link #open} makes a private instance that the caller must close.
  *
  * <p><b>Threads.</b> {@link #prompt}, {@link #prepare} and {@link #submit} are safe from any thread; preprocessing
  * runs on the caller's thread. libtorch's intra-op thread count is process-wide: each runtime sets it from
@@ -46,12 +42,9 @@ import org.slf4j.LoggerFactory;
  */
 public final class OcrRuntime implements AutoCloseable {
   private static final Logger LOG = LoggerFactory.getLogger(OcrRuntime.class);
-  private static final ConcurrentHashMap<SharedKey, OcrRuntime> SHARED = new ConcurrentHashMap<>();
-  private static final Object SHARED_LOCK = new Object();
   private static final AtomicInteger LOADS = new AtomicInteger();
   private static final AtomicInteger THREAD_IDS = new AtomicInteger();
   private static final int PROMPT_CACHE_LIMIT = 4096;
-  private static boolean shutdownHookAdded;
 
   private final RuntimeConfig config;
   private final boolean shared;
@@ -112,26 +105,9 @@ public final class OcrRuntime implements AutoCloseable {
     schedulerThread.start();
   }
 
-  /** The shared runtime for (bundle, device, dtype), loaded at most once per JVM; see the class comment. */
+  /** The shared runtime for (bundle, device, dtype), loaded at most once per JVM ({@link RuntimeRegistry}). */
   public static OcrRuntime shared(RuntimeConfig config) {
-    SharedKey key = SharedKey.of(config);
-    OcrRuntime runtime = SHARED.get(key);
-    if (runtime == null) {
-      synchronized (SHARED_LOCK) {
-        runtime = SHARED.get(key);
-        if (runtime == null) {
-          runtime = new OcrRuntime(config, true);
-          SHARED.put(key, runtime);
-          addShutdownHook();
-        }
-      }
-    }
-    String pinned = config.pinnedSha256();
-    if (pinned != null && !pinned.equals(runtime.info.bundleSha256())) { // loaded earlier, unpinned, from that path
-      throw new BundleException("the model loaded from " + config.bundle() + " has manifest sha256 "
-          + runtime.info.bundleSha256() + ", not the pinned " + pinned);
-    }
-    return runtime;
+    return RuntimeRegistry.get(Objects.requireNonNull(config, "config"), c -> new OcrRuntime(c, true));
   }
 
   /**
@@ -259,7 +235,8 @@ public final class OcrRuntime implements AutoCloseable {
     return preprocessor;
   }
 
-  private synchronized void shutdown() {
+  /** Stops the scheduler and frees the model, once; also what the registry's shutdown hook calls. */
+  synchronized void shutdown() {
     if (closed) {
       return;
     }
@@ -376,25 +353,5 @@ public final class OcrRuntime implements AutoCloseable {
     Thread t = new Thread(r, name);
     t.setDaemon(true);
     return t;
-  }
-
-  private static void addShutdownHook() {
-    if (!shutdownHookAdded) {
-      shutdownHookAdded = true;
-      Runtime.getRuntime().addShutdownHook(new Thread(() -> SHARED.values().forEach(OcrRuntime::shutdown),
-          "scriptorium-ocr-shutdown"));
-    }
-  }
-
-  /** What makes two shared configs the same runtime. */
-  private record SharedKey(String bundle, String device, String dtype) {
-    static SharedKey of(RuntimeConfig c) {
-      String b = c.bundle();
-      if (!RuntimeConfig.BUILTIN_TINY.equals(b)) {
-        Path p = b.startsWith("file:") ? Paths.get(java.net.URI.create(b)) : Paths.get(b);
-        b = p.toAbsolutePath().normalize().toString();
-      }
-      return new SharedKey(b, DjlSettings.deviceName(c.device()), c.dtype());
-    }
   }
 }

@@ -3,7 +3,6 @@ package io.scriptorium.model;
 import java.nio.ByteBuffer;
 import java.nio.ByteOrder;
 import java.security.MessageDigest;
-import java.util.HexFormat;
 
 /**
  * An image after preprocessing: resized to the patch grid and normalised, ready for the vision encoder. Made by
@@ -97,7 +96,7 @@ public final class PreparedImage {
       buffer.putFloat(value);
     }
     digest.update(buffer.array(), 0, buffer.position());
-    return HexFormat.of().formatHex(digest.digest());
+    return Sha256.finish(digest);
   }
 
   /** Identifies the preprocessing settings, so an image prepared for another bundle is refused. */

@@ -41,7 +41,7 @@ final class PromptRenderer {
       default:
         text = table.get(spec.task().key());
     }
-    return Prompt.of(spec.task(), language, text);
+    return Prompt.of(spec, language, text);
   }
 
   private String languageName(String target) {

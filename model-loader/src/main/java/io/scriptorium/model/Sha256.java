@@ -9,11 +9,17 @@ import java.security.MessageDigest;
 import java.security.NoSuchAlgorithmException;
 import java.util.HexFormat;
 
-/** Lower-case hex sha256 helpers. */
-final class Sha256 {
+/**
+ * SHA-256 as lower-case hex: the one helper for every hash the project records (bundle manifests and files, prompts,
+ * page ids, file and pixel contents).
+ */
+public final class Sha256 {
+  private static final int BUFFER_BYTES = 1 << 16;
+
   private Sha256() {}
 
-  static MessageDigest newDigest() {
+  /** A fresh digest, for content fed piece by piece; finish it with {@link #finish}. */
+  public static MessageDigest newDigest() {
     try {
       return MessageDigest.getInstance("SHA-256");
     } catch (NoSuchAlgorithmException e) {
@@ -21,23 +27,34 @@ final class Sha256 {
     }
   }
 
-  static String hex(byte[] bytes) {
+  /** Completes the digest (which is reset) and returns its hash as hex. */
+  public static String finish(MessageDigest digest) {
+    return HexFormat.of().formatHex(digest.digest());
+  }
+
+  public static String hex(byte[] bytes) {
     return HexFormat.of().formatHex(newDigest().digest(bytes));
   }
 
-  static String hex(String text) {
+  /** The hash of the text's UTF-8 bytes. */
+  public static String hex(String text) {
     return hex(text.getBytes(StandardCharsets.UTF_8));
   }
 
-  /** Streams the file: model.pt of the real model is gigabytes. */
-  static String hex(Path file) throws IOException {
+  /** Reads the stream to its end, without closing it: memory stays constant whatever its length. */
+  public static String hex(InputStream in) throws IOException {
     MessageDigest digest = newDigest();
-    byte[] buffer = new byte[1 << 20];
-    try (InputStream in = Files.newInputStream(file)) {
-      for (int n = in.read(buffer); n >= 0; n = in.read(buffer)) {
-        digest.update(buffer, 0, n);
-      }
+    byte[] buffer = new byte[BUFFER_BYTES];
+    for (int n = in.read(buffer); n >= 0; n = in.read(buffer)) {
+      digest.update(buffer, 0, n);
     }
-    return HexFormat.of().formatHex(digest.digest());
+    return finish(digest);
+  }
+
+  /** Streams the file: model.pt of the real model is gigabytes. */
+  public static String hex(Path file) throws IOException {
+    try (InputStream in = Files.newInputStream(file)) {
+      return hex(in);
+    }
   }
 }

@@ -3,6 +3,9 @@ package io.scriptorium.model;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.junit.jupiter.api.Assumptions.assumeTrue;
 
+import io.scriptorium.testing.DataTest;
+import io.scriptorium.testing.SharedData;
+import io.scriptorium.testing.UnitTest;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
@@ -18,13 +21,15 @@ import org.junit.jupiter.api.io.TempDir;
  * A bfloat16 bundle (what GPUs run) through the Java runtime: the KV cache is allocated in bfloat16 and the generated
  * ids equal the exporter's own run of the same scripted methods ({@code generate --scripted}) on the same page.
  */
+@UnitTest
+@DataTest
 class BFloat16BundleTest {
   @Test
   void javaDecodesABfloat16BundleLikeTheExporter(@TempDir Path dir) throws Exception {
     assumeTrue(TestBundles.exporterAvailable(), TestBundles.EXPORTER_MISSING);
     Path bundle = dir.resolve("tiny-bf16");
     run("export", "--tiny", "--seed", "7", "--dtype", "bfloat16", "--out", bundle.toString());
-    Path page = TestBundles.sharedDir().resolve("data/tesseract-testing/phototest.tif");
+    Path page = SharedData.dir().resolve("tesseract-testing/phototest.tif");
     assumeTrue(Files.isRegularFile(page), "needs ../shared/data");
     String out = run("generate", "--bundle", bundle.toString(), "--image", page.toString(), "--task", "spotting",
         "--max-new-tokens", "24", "--scripted");

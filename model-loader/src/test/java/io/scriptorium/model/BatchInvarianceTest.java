@@ -2,6 +2,9 @@ package io.scriptorium.model;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
+import io.scriptorium.testing.DataTest;
+import io.scriptorium.testing.SharedData;
+import io.scriptorium.testing.UnitTest;
 import java.awt.image.BufferedImage;
 import java.util.ArrayList;
 import java.util.List;
@@ -19,6 +22,8 @@ import org.junit.jupiter.api.Test;
  * Images are encoded on the vision thread while the batch keeps decoding (tens of steps on a busy machine), so
  * outputs are long enough to overlap.
  */
+@UnitTest
+@DataTest
 class BatchInvarianceTest {
   private static final String[] PAGES = {
     "tesseract-testing/phototest.tif", "im2latex-sample/images/105ccc7946.png", "pubtabnet/images/PMC1626454_002_00.png"
@@ -93,7 +98,7 @@ class BatchInvarianceTest {
   private static List<Job> jobs(OcrRuntime runtime) throws Exception {
     List<PreparedImage> pages = new ArrayList<>();
     for (String page : PAGES) {
-      BufferedImage image = ImageIO.read(TestBundles.sharedDir().resolve("data").resolve(page).toFile());
+      BufferedImage image = ImageIO.read(SharedData.dir().resolve(page).toFile());
       pages.add(runtime.prepare(image));
     }
     List<TaskSpec> specs = List.of(TaskSpec.of(Task.TEXT), TaskSpec.of(Task.SPOTTING), TaskSpec.of(Task.PARSE),

@@ -5,6 +5,7 @@ import static org.assertj.core.api.Assertions.assertThat;
 import com.google.gson.JsonElement;
 import com.google.gson.JsonObject;
 import com.google.gson.JsonParser;
+import io.scriptorium.testing.UnitTest;
 import java.io.IOException;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
@@ -24,6 +25,7 @@ import org.junit.jupiter.api.io.TempDir;
  * measured figure with a finite value and a matching correctness leg. Keeps the GPU script runnable between the rare
  * sessions that have a GPU.
  */
+@UnitTest
 class DeviceCheckSmokeTest {
   private static final long TIMEOUT_S = 300;
 

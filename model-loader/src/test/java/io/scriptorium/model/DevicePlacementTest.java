@@ -5,6 +5,7 @@ import static org.junit.jupiter.api.Assumptions.assumeTrue;
 
 import com.google.gson.JsonObject;
 import com.google.gson.JsonParser;
+import io.scriptorium.testing.UnitTest;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Path;
 import java.util.List;
@@ -16,6 +17,7 @@ import org.junit.jupiter.api.Test;
  * {@code devicecheck}: no factory op without a device in any exported graph, and every method run with the module
  * and all inputs on PyTorch's meta device).
  */
+@UnitTest
 class DevicePlacementTest {
   @Test
   void exportedMethodsFollowTheirInputsDevice() throws Exception {

@@ -3,6 +3,7 @@ package io.scriptorium.model;
 import com.google.gson.JsonArray;
 import com.google.gson.JsonObject;
 import com.google.gson.JsonParser;
+import io.scriptorium.testing.SharedData;
 import java.io.IOException;
 import java.io.UncheckedIOException;
 import java.nio.charset.StandardCharsets;
@@ -47,7 +48,7 @@ record GoldenCase(String name, JsonObject json, Path dir) {
   }
 
   Path image() {
-    return TestBundles.sharedDir().resolve("data").resolve(json.get("image").getAsString());
+    return SharedData.dir().resolve(json.get("image").getAsString());
   }
 
   Path resizedPng() {
@@ -61,7 +62,18 @@ record GoldenCase(String name, JsonObject json, Path dir) {
   /** The golden's prompt as a value; parameterised tasks (IE, translate, VQA) take the recorded text as is. */
   Prompt prompt() {
     String task = json.get("task").getAsString();
-    return Prompt.of("ie_single".equals(task) ? Task.IE : Task.parse(task), language(), string("prompt_text"));
+    return Prompt.of(recordedSpec("ie_single".equals(task) ? Task.IE : Task.parse(task)), language(),
+        string("prompt_text"));
+  }
+
+  /** The golden's task; parameters it does not record are placeholders (the recorded text is what is sent). */
+  private static TaskSpec recordedSpec(Task task) {
+    return switch (task) {
+      case IE -> new TaskSpec(task, java.util.List.of("recorded"), null, null);
+      case TRANSLATE -> new TaskSpec(task, null, "recorded", null);
+      case VQA -> new TaskSpec(task, null, null, "recorded");
+      default -> TaskSpec.of(task);
+    };
   }
 
   /** The spec that renders this golden's prompt, or null when the task needs parameters the golden does not record. */

@@ -1,8 +1,11 @@
 package io.scriptorium.model;
 
 import static org.assertj.core.api.Assertions.assertThat;
+import static org.junit.jupiter.api.Assumptions.assumeTrue;
 
 import com.google.gson.JsonArray;
+import io.scriptorium.testing.DataTest;
+import io.scriptorium.testing.UnitTest;
 import java.awt.image.BufferedImage;
 import java.util.List;
 import java.util.Map;
@@ -18,6 +21,8 @@ import org.junit.jupiter.params.provider.MethodSource;
  * Java against the Python reference, case by case: prompt text, input ids, XD-RoPE positions, the first step's top-5
  * logits, and every generated id (the repetition detector is off so the full greedy output is compared).
  */
+@UnitTest
+@DataTest
 class GoldenTokensTest {
   /** The first-step logits come from libtorch 2.7.1 here and torch 1.13 eager in Python. */
   static final double LOGIT_TOLERANCE = 1e-3;
@@ -71,11 +76,9 @@ class GoldenTokensTest {
     int[] expected = golden.generatedIds();
     boolean samePixels = golden.lossless()
         || Sha256.hex(PixelBytes.of(image.pixels())).equals(golden.string("pixel_values_sha256"));
-    if (!samePixels) {
-      System.out.printf("%s: JPEG decoded differently from Pillow; generated ids equal: %s%n", golden.name(),
-          java.util.Arrays.equals(result.outputIds(), expected));
-      return;
-    }
+    // Java's and libjpeg's IDCTs may differ on a JPEG: the ids are compared only on the pixels Python saw
+    assumeTrue(samePixels, () -> "NOT RUN: " + golden.name() + " (JPEG) decodes differently from Pillow; generated ids"
+        + " equal anyway: " + java.util.Arrays.equals(result.outputIds(), expected));
     assertThat(result.outputIds()).as("generated_ids").containsExactly(expected);
     assertThat(result.finishReason().name().toLowerCase()).isEqualTo(golden.string("finish_reason"));
     assertThat(result.text()).isEqualTo(golden.string("decoded_text"));

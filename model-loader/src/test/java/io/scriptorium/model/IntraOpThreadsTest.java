@@ -2,12 +2,14 @@ package io.scriptorium.model;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
+import io.scriptorium.testing.UnitTest;
 import org.junit.jupiter.api.Test;
 
 /**
  * {@code spark.scriptorium.runtime.intraOpThreads} takes effect whatever was set first (#15): the launcher used to set
  * {@code ai.djl.pytorch.num_threads=1}, and the runtime only applied its value when the property was absent.
  */
+@UnitTest
 class IntraOpThreadsTest {
   @Test
   void theRuntimesSettingWinsOverAPropertySetBeforeAndOverTheRunningEngine() {

@@ -4,6 +4,7 @@ import static org.assertj.core.api.Assertions.assertThat;
 
 import com.google.gson.JsonObject;
 import com.google.gson.JsonParser;
+import io.scriptorium.testing.UnitTest;
 import java.awt.image.BufferedImage;
 import java.io.InputStream;
 import java.nio.charset.StandardCharsets;
@@ -14,6 +15,7 @@ import org.junit.jupiter.params.ParameterizedTest;
 import org.junit.jupiter.params.provider.MethodSource;
 
 /** Bicubic and RGB conversion against small outputs of Pillow 9.4 (resources/pillow/make_pillow_cases.py). */
+@UnitTest
 class PillowBicubicTest {
 
   static List<String> bicubicCases() throws Exception {

@@ -3,9 +3,11 @@ package io.scriptorium.model;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
+import io.scriptorium.testing.UnitTest;
 import org.junit.jupiter.api.Test;
 
 /** A pinned config accepts only the bundle whose manifest has the pinned sha256, and refuses before loading (#16). */
+@UnitTest
 class PinnedBundleTest {
   @Test
   void anotherBundleIsRefusedBeforeAnythingIsLoaded() {

@@ -2,6 +2,8 @@ package io.scriptorium.model;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
+import io.scriptorium.testing.DataTest;
+import io.scriptorium.testing.UnitTest;
 import java.awt.image.BufferedImage;
 import java.util.List;
 import javax.imageio.ImageIO;
@@ -10,6 +12,8 @@ import org.junit.jupiter.params.ParameterizedTest;
 import org.junit.jupiter.params.provider.MethodSource;
 
 /** Java preprocessing against Pillow on the golden pages: resized RGB bytes and the hash of the pixel floats. */
+@UnitTest
+@DataTest
 class PreprocessingParityTest {
   /**
    * JPEG only: Java's ImageIO and Pillow's libjpeg may round the IDCT differently; after the bicubic resize we accept

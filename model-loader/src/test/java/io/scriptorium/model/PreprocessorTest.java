@@ -3,6 +3,8 @@ package io.scriptorium.model;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
+import io.scriptorium.testing.DataTest;
+import io.scriptorium.testing.UnitTest;
 import java.awt.image.BufferedImage;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
@@ -12,7 +14,9 @@ import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 
 /** The model-free preprocessing entry point gives exactly what the runtime's preprocessing gives. */
+@UnitTest
 class PreprocessorTest {
+  @DataTest
   @Test
   void readsOnlyTheManifestAndMatchesTheRuntimesPreprocessing() throws Exception {
     Preprocessor tiny = Preprocessor.forBundle(RuntimeConfig.BUILTIN_TINY);

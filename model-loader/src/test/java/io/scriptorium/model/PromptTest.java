@@ -3,11 +3,13 @@ package io.scriptorium.model;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
+import io.scriptorium.testing.UnitTest;
 import java.util.List;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
 
 /** Task names, task specs, prompt rendering and the token/position layout. */
+@UnitTest
 class PromptTest {
   private static Manifest manifest;
 

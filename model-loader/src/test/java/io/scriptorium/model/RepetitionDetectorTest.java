@@ -2,8 +2,10 @@ package io.scriptorium.model;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
+import io.scriptorium.testing.UnitTest;
 import org.junit.jupiter.api.Test;
 
+@UnitTest
 class RepetitionDetectorTest {
 
   /** Index (0-based) of the id at which the detector fires, or -1. */

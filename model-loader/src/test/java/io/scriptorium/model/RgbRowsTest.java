@@ -2,6 +2,7 @@ package io.scriptorium.model;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
+import io.scriptorium.testing.UnitTest;
 import java.awt.Transparency;
 import java.awt.color.ColorSpace;
 import java.awt.image.BufferedImage;
@@ -17,6 +18,7 @@ import org.junit.jupiter.api.Test;
  * {@link RgbRows} follows Pillow's {@code convert("RGB")} on the colour models the decoders produce. Expected values
  * come from Pillow 9.4 (noted at each case); PillowPixelsTest (pipeline) checks whole files against Pillow itself.
  */
+@UnitTest
 class RgbRowsTest {
   @Test
   void cmykUsesPillowsFormula() {

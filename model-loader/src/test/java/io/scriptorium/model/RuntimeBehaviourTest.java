@@ -3,6 +3,7 @@ package io.scriptorium.model;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
+import io.scriptorium.testing.UnitTest;
 import java.awt.image.BufferedImage;
 import java.util.ArrayList;
 import java.util.Collections;
@@ -18,6 +19,7 @@ import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
 
 /** Scheduler behaviour with the real tiny model: sharing, failure isolation, batch failures, closing. */
+@UnitTest
 class RuntimeBehaviourTest {
   private static OcrRuntime runtime;
 
@@ -103,7 +105,7 @@ class RuntimeBehaviourTest {
     PreparedImage odd = new PreparedImage(g.originalWidth(), g.originalHeight(), g.resizedWidth(), g.resizedHeight(),
         g.gridH(), g.gridW(), 0, new float[g.gridH() * g.gridW() * 700], g.preprocessingKey());
     Prompt text = runtime.prompt(TaskSpec.of(Task.TEXT));
-    Prompt forged = new Prompt(Task.TEXT, "zh", text.text() + "!", text.sha256());
+    Prompt forged = new Prompt(TaskSpec.of(Task.TEXT), "zh", text.text() + "!", text.sha256());
 
     CompletableFuture<OcrResult> first = runtime.submit(good, text);
     CompletableFuture<OcrResult> bad = runtime.submit(odd, text);
@@ -193,7 +195,8 @@ class RuntimeBehaviourTest {
       }
       assertThat(rt.stats().running()).isZero();
       assertThat(rt.stats().queued()).isZero();
-      assertThat(rt.stats().maxBatchSeen()).isEqualTo(3);
+      // the cap held; how full the batch got depends on the machine's load (BatchInvarianceTest watches rows join)
+      assertThat(rt.stats().maxBatchSeen()).isBetween(1, 3);
     }
   }
 

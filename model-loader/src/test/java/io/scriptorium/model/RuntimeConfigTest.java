@@ -3,6 +3,7 @@ package io.scriptorium.model;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
+import io.scriptorium.testing.UnitTest;
 import java.io.ByteArrayInputStream;
 import java.io.ByteArrayOutputStream;
 import java.io.ObjectInputStream;
@@ -11,6 +12,7 @@ import java.util.List;
 import java.util.Map;
 import org.junit.jupiter.api.Test;
 
+@UnitTest
 class RuntimeConfigTest {
 
   @Test
@@ -51,7 +53,7 @@ class RuntimeConfigTest {
   void valuesAreSerializable() throws Exception {
     RuntimeConfig c = RuntimeConfig.defaults().withMaxNewTokens(Task.TEXT, 9);
     TaskSpec spec = new TaskSpec(Task.IE, List.of("a", "b"), null, null);
-    Prompt prompt = Prompt.of(Task.TEXT, "zh", "提取图中的文字。");
+    Prompt prompt = Prompt.of(TaskSpec.of(Task.TEXT), "zh", "提取图中的文字。");
     assertThat(roundTrip(c)).isEqualTo(c);
     assertThat(roundTrip(spec)).isEqualTo(spec);
     assertThat(roundTrip(prompt)).isEqualTo(prompt);

@@ -3,6 +3,7 @@ package io.scriptorium.model;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
+import io.scriptorium.testing.UnitTest;
 import java.awt.image.BufferedImage;
 import java.util.ArrayList;
 import java.util.List;
@@ -12,6 +13,7 @@ import java.util.concurrent.atomic.AtomicReference;
 import org.junit.jupiter.api.Test;
 
 /** The runtime's counters and gauges after real work with the tiny model: they add up to what the results say. */
+@UnitTest
 class RuntimeStatsTest {
 
   private static PreparedImage page(OcrRuntime rt, int seed) {

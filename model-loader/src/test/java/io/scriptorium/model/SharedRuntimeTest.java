@@ -2,6 +2,7 @@ package io.scriptorium.model;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
+import io.scriptorium.testing.UnitTest;
 import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.List;
@@ -12,6 +13,7 @@ import java.util.concurrent.Future;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 
+@UnitTest
 class SharedRuntimeTest {
   @TempDir Path tmp;
 

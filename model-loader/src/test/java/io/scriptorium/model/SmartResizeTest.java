@@ -3,12 +3,14 @@ package io.scriptorium.model;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
+import io.scriptorium.testing.UnitTest;
 import java.awt.image.BufferedImage;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.params.ParameterizedTest;
 import org.junit.jupiter.params.provider.CsvSource;
 
 /** smart_resize and the size checks; expected sizes come from the Python reference's smart_resize. */
+@UnitTest
 class SmartResizeTest {
   private static final long REAL_MIN = 262144;
   private static final long REAL_MAX = 4194304;

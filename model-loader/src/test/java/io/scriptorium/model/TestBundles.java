@@ -17,16 +17,6 @@ final class TestBundles {
     return RuntimeConfig.defaults().withBundle(tinySpec());
   }
 
-  /** ../shared beside the repository, or -Dscriptorium.shared.dir (set by surefire). */
-  static Path sharedDir() {
-    String dir = System.getProperty("scriptorium.shared.dir");
-    Path p = dir != null ? Paths.get(dir) : Paths.get("..", "shared");
-    if (!Files.isDirectory(p)) {
-      p = Paths.get("..", "..", "shared");
-    }
-    return p.toAbsolutePath().normalize();
-  }
-
   /** Debian's interpreter, which has torch where the exporter can run (the python3 on PATH may not). */
   static final Path PYTHON = Paths.get("/usr/bin/python3");
 

@@ -3,6 +3,7 @@ package io.scriptorium.model;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
+import io.scriptorium.testing.UnitTest;
 import java.awt.image.BufferedImage;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.CountDownLatch;
@@ -16,6 +17,7 @@ import org.junit.jupiter.api.Test;
  * {@code orTimeout}, as PartitionInference's window does) leaves the batch after the step it is in, so its KV slot
  * serves the next request instead of decoding to the token cap for nobody.
  */
+@UnitTest
 class TimedOutRequestTest {
 
   @Test

@@ -3,29 +3,24 @@ package io.scriptorium.pipeline;
 import com.google.gson.JsonElement;
 import com.google.gson.JsonObject;
 import com.google.gson.JsonParser;
+import io.scriptorium.model.AtomicInstall;
 import io.scriptorium.model.BundleException;
+import io.scriptorium.model.Sha256;
 import io.scriptorium.model.VerifiedBundles;
 import java.io.FileNotFoundException;
 import java.io.IOException;
 import java.io.InputStream;
 import java.io.OutputStream;
 import java.nio.charset.StandardCharsets;
-import java.nio.file.DirectoryStream;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.nio.file.Paths;
-import java.nio.file.StandardCopyOption;
 import java.security.DigestInputStream;
 import java.security.MessageDigest;
-import java.security.NoSuchAlgorithmException;
-import java.util.Comparator;
-import java.util.HexFormat;
 import java.util.LinkedHashMap;
 import java.util.Map;
-import java.util.concurrent.ConcurrentHashMap;
-import java.util.concurrent.TimeUnit;
+import java.util.concurrent.atomic.AtomicLong;
 import java.util.regex.Pattern;
-import java.util.stream.Stream;
 import org.apache.hadoop.conf.Configuration;
 import org.apache.hadoop.fs.FSDataInputStream;
 import org.apache.hadoop.fs.FileSystem;
@@ -39,11 +34,11 @@ import org.slf4j.LoggerFactory;
  * <p>A bundle {@code URI} is fetched into {@code cacheRoot/<sha256 of its manifest.json>/}: manifest.json is read
  * first and hashed, and since the manifest pins the sha256 of every other file, its hash names the bundle's exact
  * content. A directory with that name is complete by construction and is reused by every later task, job and JVM on
- * the node. A fetch downloads manifest.json and each file it lists into a private temp directory beside the target,
- * checks each file's sha256 while streaming it, and renames the directory into place in one atomic move; a process
- * that loses that race to another one drops its copy and uses the winner's. Threads of one JVM fetch a bundle once
- * (a per-target lock). Temp directories left by killed JVMs are removed after six hours by the next fetch of the same
- * bundle. Nothing is evicted: remove old {@code <sha256>} directories when bundles are retired.
+ * the node. A fetch downloads manifest.json and each file it lists, checking each file's sha256 while streaming it,
+ * and installs the directory with {@link AtomicInstall}: written in a private temp sibling, synced, renamed into place
+ * in one move; a process that loses that race drops its copy and uses the winner's, threads of one JVM fetch a bundle
+ * once, and temp directories left by killed JVMs are removed after six hours by the next fetch of the same bundle.
+ * Nothing is evicted: remove old {@code <sha256>} directories when bundles are retired.
  *
  * <p>A fetch leaves a verified-marker in the directory ({@link VerifiedBundles}): each file's size, modification time,
  * inode and change time as written. The runtime checks the local copy when it loads it ({@code OcrRuntime}) and hashes
@@ -55,15 +50,12 @@ import org.slf4j.LoggerFactory;
  */
 public final class BundleCache {
   static final String MANIFEST = "manifest.json";
-  static final String TEMP_MARK = ".tmp-";
   /** A manifest is a few kilobytes; anything this large is not one. */
   private static final int MAX_MANIFEST_BYTES = 16 << 20;
-  private static final long STALE_TEMP_MILLIS = TimeUnit.HOURS.toMillis(6);
   private static final Pattern URI_WITH_SCHEME = Pattern.compile("^[a-zA-Z][a-zA-Z0-9+.-]+:.*");
   private static final Pattern WINDOWS_PATH = Pattern.compile("^[a-zA-Z]:[\\\\/].*");
   private static final Pattern SHA256_HEX = Pattern.compile("[0-9a-fA-F]{64}");
   private static final Logger LOG = LoggerFactory.getLogger(BundleCache.class);
-  private static final Map<String, Object> LOCKS = new ConcurrentHashMap<>();
 
   private BundleCache() {}
 
@@ -93,16 +85,12 @@ public final class BundleCache {
       throw new BundleException("cannot read " + MANIFEST + " of model bundle " + bundle + ": " + e.getMessage(), e);
     }
     Path root = Paths.get(cacheRoot).toAbsolutePath().normalize();
-    Path target = root.resolve(hex(digest().digest(manifest)));
+    Path target = root.resolve(Sha256.hex(manifest));
     if (Files.isDirectory(target)) {
       LOG.debug("Model bundle {} is cached at {}", bundle, target);
       return target.toString();
     }
-    synchronized (LOCKS.computeIfAbsent(target.toString(), k -> new Object())) {
-      if (!Files.isDirectory(target)) {
-        fetch(bundle, fs, dir, manifest, root, target);
-      }
-    }
+    fetch(bundle, fs, dir, manifest, target);
     return target.toString();
   }
 
@@ -124,37 +112,31 @@ public final class BundleCache {
     }
   }
 
-  private static void fetch(String bundle, FileSystem fs, org.apache.hadoop.fs.Path dir, byte[] manifest, Path root,
+  private static void fetch(String bundle, FileSystem fs, org.apache.hadoop.fs.Path dir, byte[] manifest,
       Path target) {
     Map<String, String> files = listedFiles(bundle, manifest);
     long start = System.nanoTime();
-    long bytes = manifest.length;
-    Path tmp = null;
+    AtomicLong bytes = new AtomicLong(manifest.length);
     try {
-      Files.createDirectories(root);
-      removeStaleTemps(root, target.getFileName().toString());
-      tmp = Files.createTempDirectory(root, target.getFileName() + TEMP_MARK);
-      Files.write(tmp.resolve(MANIFEST), manifest); // exactly the bytes that were hashed into the directory name
-      for (Map.Entry<String, String> file : files.entrySet()) {
-        bytes += copyChecked(bundle, fs, new org.apache.hadoop.fs.Path(dir, file.getKey()), tmp.resolve(file.getKey()),
-            file.getValue());
-      }
-      // every file matched its sha256 while it was written: the runtime's first load need not hash it again
-      VerifiedBundles.recordFetched(tmp, files);
-      if (moveIntoPlace(tmp, target)) {
-        LOG.info("Fetched model bundle {} ({} files, {} bytes) into {} in {} ms", bundle, files.size() + 1, bytes,
+      boolean fetched = AtomicInstall.directory(target, tmp -> {
+        Files.write(tmp.resolve(MANIFEST), manifest); // exactly the bytes that were hashed into the directory name
+        for (Map.Entry<String, String> file : files.entrySet()) {
+          bytes.addAndGet(copyChecked(bundle, fs, new org.apache.hadoop.fs.Path(dir, file.getKey()),
+              tmp.resolve(file.getKey()), file.getValue()));
+        }
+        // every file matched its sha256 while it was written: the runtime's first load need not hash it again
+        VerifiedBundles.recordFetched(tmp, files);
+      });
+      if (fetched) {
+        LOG.info("Fetched model bundle {} ({} files, {} bytes) into {} in {} ms", bundle, files.size() + 1, bytes.get(),
             target, (System.nanoTime() - start) / 1_000_000);
       } else {
-        LOG.info("Model bundle {} was fetched into {} by another process at the same time; using that copy", bundle,
-            target);
+        LOG.info("Model bundle {} was fetched into {} by another thread or process at the same time; using that copy",
+            bundle, target);
       }
-      tmp = null;
     } catch (IOException e) {
-      throw new BundleException("cannot fetch model bundle " + bundle + " into " + root + ": " + e.getMessage(), e);
-    } finally {
-      if (tmp != null) {
-        deleteTree(tmp);
-      }
+      throw new BundleException("cannot fetch model bundle " + bundle + " into " + target.getParent() + ": "
+          + e.getMessage(), e);
     }
   }
 
@@ -175,7 +157,7 @@ public final class BundleCache {
       String name = entry.getKey();
       JsonElement sha = entry.getValue();
       if (name.isEmpty() || name.contains("/") || name.contains("\\") || name.equals(".") || name.equals("..")
-          || name.equals(MANIFEST) || name.contains(TEMP_MARK)) {
+          || name.equals(MANIFEST) || name.contains(AtomicInstall.TEMP_MARK)) {
         throw new BundleException(MANIFEST + " of model bundle " + bundle + " lists '" + name
             + "', which is not a plain file name");
       }
@@ -189,7 +171,7 @@ public final class BundleCache {
 
   private static long copyChecked(String bundle, FileSystem fs, org.apache.hadoop.fs.Path from, Path to, String sha256)
       throws IOException {
-    MessageDigest digest = digest();
+    MessageDigest digest = Sha256.newDigest();
     long copied;
     try (InputStream in = new DigestInputStream(fs.open(from), digest);
         OutputStream out = Files.newOutputStream(to)) {
@@ -198,61 +180,11 @@ public final class BundleCache {
       throw new BundleException("model bundle " + bundle + " lists " + from.getName() + " in " + MANIFEST
           + " but the file is missing", e);
     }
-    String actual = hex(digest.digest());
+    String actual = Sha256.finish(digest);
     if (!actual.equalsIgnoreCase(sha256)) {
       throw new BundleException("model bundle " + bundle + ": " + from.getName() + " fails its sha256 check (expected "
           + sha256 + ", got " + actual + "); the bundle is damaged or was being replaced while it was read");
     }
     return copied;
-  }
-
-  /** One rename. False when another process renamed its complete copy into place first (ours is then deleted). */
-  private static boolean moveIntoPlace(Path tmp, Path target) throws IOException {
-    try {
-      Files.move(tmp, target, StandardCopyOption.ATOMIC_MOVE);
-      return true;
-    } catch (IOException e) {
-      // Linux reports a non-empty target as a plain FileSystemException: judge by the outcome, not the type
-      if (!Files.isDirectory(target)) {
-        throw e;
-      }
-      deleteTree(tmp);
-      return false;
-    }
-  }
-
-  /** Temp directories of this bundle that a killed JVM left behind. */
-  private static void removeStaleTemps(Path root, String sha) {
-    long cutoff = System.currentTimeMillis() - STALE_TEMP_MILLIS;
-    try (DirectoryStream<Path> temps = Files.newDirectoryStream(root, sha + TEMP_MARK + "*")) {
-      for (Path temp : temps) {
-        if (Files.getLastModifiedTime(temp).toMillis() < cutoff) {
-          LOG.info("Removing {}, left behind by an interrupted fetch", temp);
-          deleteTree(temp);
-        }
-      }
-    } catch (IOException e) {
-      LOG.debug("Could not look for stale fetches in {}: {}", root, e.toString());
-    }
-  }
-
-  private static void deleteTree(Path root) {
-    try (Stream<Path> paths = Files.walk(root)) {
-      paths.sorted(Comparator.reverseOrder()).forEach(p -> p.toFile().delete());
-    } catch (IOException e) {
-      LOG.debug("Could not delete {}: {}", root, e.toString());
-    }
-  }
-
-  private static MessageDigest digest() {
-    try {
-      return MessageDigest.getInstance("SHA-256");
-    } catch (NoSuchAlgorithmException e) {
-      throw new IllegalStateException("SHA-256 is required by every Java runtime", e);
-    }
-  }
-
-  private static String hex(byte[] digest) {
-    return HexFormat.of().formatHex(digest);
   }
 }

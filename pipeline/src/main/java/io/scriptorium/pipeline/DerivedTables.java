@@ -38,8 +38,6 @@ import java.util.Map;
 import java.util.TreeMap;
 import java.util.concurrent.Callable;
 import java.util.function.Function;
-import java.util.regex.Matcher;
-import java.util.regex.Pattern;
 import java.util.stream.Collectors;
 import java.util.stream.Stream;
 import org.apache.spark.api.java.function.MapPartitionsFunction;
@@ -75,7 +73,7 @@ final class DerivedTables {
 
   /** What derivation reads of a raw output (plus the page size, for pixel boxes). */
   static final List<String> INPUT = List.of("content_sha256", "page_id", "task", "model_revision", "prompt_sha256",
-      "prompt", "text", "width", "height", "run_id", "collection", "batch_date");
+      "target_language", "ie_fields", "text", "width", "height", "run_id", "collection", "batch_date");
 
   private static final List<String> OUTPUT_KEY = List.of("collection", "batch_date", "content_sha256", "task",
       "model_revision", "prompt_sha256");
@@ -88,10 +86,6 @@ final class DerivedTables {
   /** Parsed outputs per partition of a MERGE's source. */
   private static final long OUTPUTS_PER_PARTITION = 2_000;
 
-  private static final Pattern TRANSLATE_EN = Pattern.compile("translate the text content into ([^.。]+)");
-  private static final Pattern TRANSLATE_ZH = Pattern.compile("翻译为([^。.，,]+)");
-  private static final Pattern SINGLE_KEY_EN = Pattern.compile("^Output the value of (.+?)\\.?$", Pattern.DOTALL);
-  private static final Pattern SINGLE_KEY_ZH = Pattern.compile("^输出(.+?)的值。?$", Pattern.DOTALL);
 
   private final SparkSession spark;
   private final Warehouse warehouse;
@@ -112,7 +106,8 @@ final class DerivedTables {
     Dataset<Row> outputs = results
         .select(col("content_sha256"), col("page_id"), col("model_revision"), col("run_id"), col("collection"),
             col("batch_date"), col("width"), col("height"), explode(col("outputs")).as("o"))
-        .select(col("*"), col("o.task"), col("o.prompt"), col("o.prompt_sha256"), col("o.text"))
+        .select(col("*"), col("o.task"), col("o.prompt_sha256"), col("o.target_language"), col("o.ie_fields"),
+            col("o.text"))
         .drop("o");
     write(outputs, ParsedTables.ALL);
   }
@@ -270,7 +265,8 @@ final class DerivedTables {
    * Tables the task does not feed get no entry. {@code width} and {@code height} (null when unknown) scale boxes
    * to pixels.
    */
-  static Map<String, List<Row>> derive(String task, String prompt, String text, Integer width, Integer height) {
+  static Map<String, List<Row>> derive(String task, String targetLanguage, List<String> fields, String text,
+      Integer width, Integer height) {
     Map<String, List<Row>> rows = new TreeMap<>();
     List<ParseWarning> warnings;
     switch (task == null ? "" : task) {
@@ -281,7 +277,7 @@ final class DerivedTables {
       }
       case "parse" -> warnings = document(OutputParsers.document(text), width, height, rows);
       case "translate" -> {
-        String language = targetLanguage(prompt);
+        String language = targetLanguage;
         warnings = document(OutputParsers.translation(text, language).document(), width, height, rows);
         rows.put(ParsedTables.TRANSLATIONS,
             List.of(RowFactory.create(language, OutputParsers.trimRepetition(text).text().strip())));
@@ -305,7 +301,7 @@ final class DerivedTables {
         rows.put(ParsedTables.BLOCKS, blocks);
         warnings = charts.warnings();
       }
-      case "ie" -> warnings = fields(text, prompt, rows);
+      case "ie" -> warnings = fields(text, fields != null && fields.size() == 1 ? fields.get(0) : null, rows);
       case "subtitles" -> warnings = OutputParsers.subtitles(text).warnings();
       case "vqa" -> warnings = OutputParsers.vqa(text).warnings();
       default -> {
@@ -351,11 +347,10 @@ final class DerivedTables {
    * Information extraction. A single-key prompt ("Output the value of KEY.") is answered with the bare value, which
    * becomes one field named after the key when the answer holds no JSON object.
    */
-  private static List<ParseWarning> fields(String text, String prompt, Map<String, List<Row>> rows) {
+  private static List<ParseWarning> fields(String text, String key, Map<String, List<Row>> rows) {
     ParseResult<Field> parsed = OutputParsers.fields(text);
     List<Field> fields = parsed.records();
     List<ParseWarning> warnings = parsed.warnings();
-    String key = singleKey(prompt);
     String answer = OutputParsers.trimRepetition(text).text().strip();
     if (fields.isEmpty() && key != null && !answer.isEmpty()) {
       fields = List.of(new Field(key, answer));
@@ -421,42 +416,6 @@ final class DerivedTables {
     return values;
   }
 
-  /**
-   * The target language of a translate prompt, as rendered from the bundle's templates: {@code en} or {@code zh}
-   * when the prompt names English or Chinese, the name it gives otherwise, null when it names none.
-   */
-  static String targetLanguage(String prompt) {
-    if (prompt == null) {
-      return null;
-    }
-    Matcher en = TRANSLATE_EN.matcher(prompt);
-    Matcher zh = TRANSLATE_ZH.matcher(prompt);
-    String name = en.find() ? en.group(1) : zh.find() ? zh.group(1) : null;
-    if (name == null) {
-      return null;
-    }
-    name = name.strip();
-    return switch (name.toLowerCase(Locale.ROOT)) {
-      case "english", "英文", "英语" -> "en";
-      case "chinese", "中文", "汉语" -> "zh";
-      default -> name;
-    };
-  }
-
-  /** The key of a single-key IE prompt ("Output the value of KEY." / "输出KEY的值。"), or null. */
-  static String singleKey(String prompt) {
-    if (prompt == null) {
-      return null;
-    }
-    for (Pattern pattern : List.of(SINGLE_KEY_EN, SINGLE_KEY_ZH)) {
-      Matcher m = pattern.matcher(prompt.strip());
-      if (m.matches() && !m.group(1).isBlank()) {
-        return m.group(1).strip();
-      }
-    }
-    return null;
-  }
-
   private static Object seq(List<?> values) {
     return CollectionConverters.asScala(values).toSeq();
   }
@@ -481,8 +440,10 @@ final class DerivedTables {
     }
 
     private static Row derived(Row output) {
-      Map<String, List<Row>> rows = derive(output.getAs("task"), output.getAs("prompt"), output.getAs("text"),
-          output.getAs("width"), output.getAs("height"));
+      scala.collection.Seq<String> fields = output.getAs("ie_fields");
+      Map<String, List<Row>> rows = derive(output.getAs("task"), output.getAs("target_language"),
+          fields == null ? null : CollectionConverters.asJava(fields), output.getAs("text"), output.getAs("width"),
+          output.getAs("height"));
       Object[] values = new Object[DERIVED_SCHEMA.size()];
       int i = 0;
       for (String column : COMMON) {

@@ -38,8 +38,10 @@ import org.slf4j.LoggerFactory;
 /**
  * {@code digitize} and {@code rerun}: plan pages, infer them in committed chunks, record the run.
  *
- * <p>Results are committed every {@code spark.scriptorium.commit.chunkPages} pages, so a run killed
- * halfway loses only the chunk in flight; the next run's planning skips everything committed.
+ * <p>Results are committed every {@code spark.scriptorium.commit.chunkPages} pages, chunk k on a thread of its own
+ * ({@link ChunkCommitter}) while chunk k+1 infers, so a run killed halfway loses only the chunks in flight; the next
+ * run's planning skips everything committed. A run whose commit fails keeps its inferred, uncommitted chunks for the
+ * next run to commit ({@link KeptResults}).
  */
 final class DigitizeJob {
   private static final Logger LOG = LoggerFactory.getLogger(DigitizeJob.class);
@@ -101,15 +103,15 @@ final class DigitizeJob {
     runLog.started(runId, command, RunLog.toJson(arguments), collection, batchDate, model, waitForLive);
     Dataset<Row> plan = null;
     try {
+      new KeptResults(spark, warehouse).commitAll(new ResultWriter(spark, warehouse)); // a failed run's inferred chunks
       // Planning reads new files and hashes their pages; staging its result makes sure that happens once.
-      String planPath = warehouse.root() + "/_staging/" + runId + "/plan";
       long planStart = System.nanoTime();
-      planning.get().write().mode("overwrite").parquet(planPath);
-      plan = spark.read().schema(PagePlanner.PLAN_SCHEMA).parquet(planPath).persist(StorageLevel.MEMORY_AND_DISK());
-      Map<String, Long> actions = countBy(plan, "action");
-      long pagesTotal = actions.values().stream().mapToLong(Long::longValue).sum();
-      long skipped = actions.getOrDefault(PagePlanner.SKIP, 0L);
-      long inputFiles = plan.select("source_uri").distinct().count();
+      StagedPlan staged = StagedPlan.stage(spark, planning.get(), warehouse.root() + "/_staging/" + runId + "/plan");
+      plan = staged.rows(); // what the run needs: pages with work, and every page of a file it opened
+      Map<String, Long> actions = staged.actions();
+      long pagesTotal = staged.pages();
+      long skipped = staged.skipped();
+      long inputFiles = staged.files();
       long work = pagesTotal - skipped;
       int chunks = (int) Math.max(1, (work + conf.chunkPages() - 1) / conf.chunkPages());
       runLog.planned(pagesTotal, skipped);
@@ -134,33 +136,49 @@ final class DigitizeJob {
       chunkSizes.putAll(countBy(todo, "chunk"));
 
       Tally tally = new Tally();
-      try (ProgressReporter progress = new ProgressReporter(runId, work, done, failed, conf.progressIntervalSeconds())) {
-        int committed = 0;
-        for (Map.Entry<String, Long> chunk : chunkSizes.entrySet()) {
-          runLog.ensureLive();
-          Dataset<Row> rows = todo.where(col("chunk").equalTo(Integer.parseInt(chunk.getKey()))).drop("chunk");
-          // The chunk's results are staged as files, so the model runs exactly once per page whatever the
-          // MERGEs below re-read (a cached Dataset is no such guarantee).
-          String staging = warehouse.root() + "/_staging/" + runId + "/chunks/" + chunk.getKey();
-          long chunkStart = System.nanoTime();
-          new ChunkInference(spark, inference, model, conf.pagesPerPartition())
-              .run(rows, chunk.getValue(), staging, "chunk " + (committed + 1) + "/" + chunkSizes.size());
-          // A page ok without outputs of its own (a duplicate) is ok only if its content's outputs were made.
-          confirmDuplicates(spark.read().schema(PartitionInference.RESULT_SCHEMA).parquet(staging), rows, runId,
-              model.revision()).write().mode("overwrite").parquet(staging + "-confirmed");
-          Dataset<Row> results = spark.read().schema(PartitionInference.RESULT_SCHEMA).parquet(staging + "-confirmed");
-          String inferred = seconds(chunkStart);
-          long commitStart = System.nanoTime();
-          Map<String, Double> steps = writer.commit(results, chunk.getValue());
-          metrics.chunkCommitted(System.nanoTime() - commitStart);
-          tally.add(results);
-          delete(staging);
-          delete(staging + "-confirmed");
-          committed++;
-          LOG.info("{}: chunk {}/{} ({} pages) inferred in {} s, committed in {} s {}", runId, committed,
-              chunkSizes.size(), chunk.getValue(), inferred, seconds(commitStart), rounded(steps));
-          runLog.chunkCommitted(committed);
-          progress.report();
+      int[] committed = {0};
+      warnIfCommitsQueueBehindInference();
+      try (ProgressReporter progress = new ProgressReporter(runId, work, done, failed, conf.progressIntervalSeconds());
+          ChunkCommitter committer = ChunkCommitter.forRun(spark.sparkContext(), runId, conf.commitChunksInFlight())) {
+        int inferred = 0;
+        try {
+          for (Map.Entry<String, Long> chunk : chunkSizes.entrySet()) {
+            runLog.ensureLive();
+            committer.ensureHealthy(); // no more inference once a commit failed
+            Dataset<Row> rows = todo.where(col("chunk").equalTo(Integer.parseInt(chunk.getKey()))).drop("chunk");
+            // The chunk's results are staged as files, so the model runs exactly once per page whatever the
+            // MERGEs below re-read (a cached Dataset is no such guarantee).
+            String staging = warehouse.root() + "/_staging/" + runId + "/chunks/" + chunk.getKey();
+            String name = "chunk " + (++inferred) + "/" + chunkSizes.size();
+            long inferStart = System.nanoTime();
+            new ChunkInference(spark, inference, model, conf.pagesPerPartition())
+                .run(rows, chunk.getValue(), staging, name);
+            String inferSeconds = seconds(inferStart);
+            // Committed on the committer's thread while the next chunk infers on this one.
+            committer.submit(() -> {
+              spark.sparkContext().setJobDescription("scriptorium " + runId + " " + name + ": commit");
+              long commitStart = System.nanoTime();
+              // A page ok without outputs of its own (a duplicate) is ok only if its content's outputs were made.
+              confirmDuplicates(spark.read().schema(PartitionInference.RESULT_SCHEMA).parquet(staging), rows, runId,
+                  model.revision()).write().mode("overwrite").parquet(staging + "-confirmed");
+              Dataset<Row> results = spark.read().schema(PartitionInference.RESULT_SCHEMA)
+                  .parquet(staging + "-confirmed");
+              Map<String, Double> steps = writer.commit(results, chunk.getValue());
+              metrics.chunkCommitted(System.nanoTime() - commitStart);
+              tally.add(results);
+              delete(staging);
+              delete(staging + "-confirmed");
+              committed[0]++;
+              LOG.info("{}: {} ({} pages) inferred in {} s, committed in {} s {}", runId, name, chunk.getValue(),
+                  inferSeconds, seconds(commitStart), rounded(steps));
+              runLog.chunkCommitted(committed[0]);
+              progress.report();
+            });
+          }
+          committer.finish();
+        } catch (RuntimeException | Error e) {
+          committer.drain(e); // what was inferred before the failure is still committed
+          throw e;
         }
       }
       Accounting accounting = account(spark, warehouse, plan);
@@ -172,9 +190,10 @@ final class DigitizeJob {
           pagesTotal, tally.ok, tally.failed, skipped, actions.getOrDefault(PagePlanner.DEDUPLICATED, 0L),
           actions.getOrDefault(PagePlanner.RECOVERED, 0L), tally.outputs, tally.spots,
           (System.nanoTime() - start) / 1e9, tally.failures, accounting.shown());
-      runLog.finished(summary, chunkSizes.size());
+      runLog.finished(summary, committed[0]);
       return summary;
     } catch (RuntimeException | Error e) { // an Error (OOM) too: the run must not stay "running"
+      new KeptResults(spark, warehouse).keep(runId, warehouse.root() + "/_staging/" + runId + "/chunks");
       runLog.failed(e);
       throw e;
     } finally {
@@ -190,13 +209,16 @@ final class DigitizeJob {
   record Accounting(long differing, List<String> shown) {}
 
   /**
-   * Compares, per listed file, the pages found at listing (one for a file that could not be opened: its failed row,
-   * and the next run lists it again) with the pages {@code pages} holds for that version of the file.
+   * Compares, per file of the staged plan, the pages found at listing (one for a file that could not be opened: its
+   * failed row, and the next run lists it again) with the pages {@code pages} holds for that version of the file. Only
+   * those files' {@code pages} rows are read. The plan holds every file the run opened and every file with work; an
+   * unchanged file with nothing to do is left out of it, as it had all its pages rows when it was planned.
    */
   static Accounting account(SparkSession spark, Warehouse warehouse, Dataset<Row> plan) {
     Dataset<Row> listed = plan.groupBy("source_uri", "file_length", "file_modified")
         .agg(coalesce(max("file_pages"), lit(1)).as("listed"));
     Dataset<Row> recorded = spark.read().format("delta").load(warehouse.location(Tables.PAGES))
+        .join(listed.select(col("source_uri").as("l_uri")), col("source_uri").equalTo(col("l_uri")), "left_semi")
         .groupBy(col("source_uri").as("r_uri"), col("file_length").as("r_length"), col("file_modified").as("r_modified"))
         .agg(countDistinct("page_no").as("recorded"));
     Dataset<Row> differing = listed.join(recorded, col("source_uri").equalTo(col("r_uri"))
@@ -244,6 +266,15 @@ final class DigitizeJob {
                 col("missing_tasks"), lit("; retried by the next run")))
             .otherwise(col("error_message")))
         .select(ResultWriter.columns(PartitionInference.RESULT_SCHEMA));
+  }
+
+  /** Under FIFO scheduling a chunk's commit jobs wait for the next chunk's inference tasks to be all started. */
+  private void warnIfCommitsQueueBehindInference() {
+    if (conf.commitChunksInFlight() > 0 && !"FAIR".equalsIgnoreCase(spark.sparkContext().getConf()
+        .get("spark.scheduler.mode", "FIFO"))) {
+      LOG.warn("spark.scheduler.mode is not FAIR: chunk commits queue behind the next chunk's inference tasks instead of"
+          + " running beside them (Scriptorium.configure sets FAIR; so does bin/scriptorium)");
+    }
   }
 
   private static scala.collection.immutable.Seq<String> seq(String... columns) {

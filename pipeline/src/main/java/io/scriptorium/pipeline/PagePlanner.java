@@ -3,7 +3,6 @@ package io.scriptorium.pipeline;
 import static org.apache.spark.sql.functions.array;
 import static org.apache.spark.sql.functions.coalesce;
 import static org.apache.spark.sql.functions.col;
-import static org.apache.spark.sql.functions.collect_list;
 import static org.apache.spark.sql.functions.lit;
 import static org.apache.spark.sql.functions.row_number;
 import static org.apache.spark.sql.functions.size;
@@ -26,15 +25,20 @@ import java.sql.Date;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.Arrays;
+import java.util.HashMap;
 import java.util.HexFormat;
 import java.util.Iterator;
 import java.util.List;
+import java.util.Map;
+import java.util.Objects;
 import java.util.Set;
 import java.util.concurrent.TimeoutException;
 import org.apache.hadoop.conf.Configuration;
 import org.apache.hadoop.fs.FileStatus;
 import org.apache.hadoop.fs.FileSystem;
 import org.apache.hadoop.fs.Path;
+import org.apache.spark.TaskContext;
+import org.apache.spark.api.java.JavaSparkContext;
 import org.apache.spark.api.java.function.MapPartitionsFunction;
 import org.apache.spark.sql.Column;
 import org.apache.spark.sql.Dataset;
@@ -55,7 +59,11 @@ import org.apache.spark.util.SerializableConfiguration;
  * sha256, task, model revision and prompt sha256. Files whose size and modification time match the
  * {@code pages} table are planned from metadata alone (their bytes are never read); new or changed files
  * are expanded into pages and hashed in executors. Identical content under several URIs is inferred once.
- * Nothing per file is collected on the driver.
+ *
+ * <p>At archive scale the cost follows what changed: listing is shared out among executors, the listed files meet
+ * their {@code pages} rows in one distributed join (each file's rows are decided together, in one pass), the
+ * outputs already made are one aggregate per content, and the pages of unchanged files with nothing to do are only
+ * counted, never staged. Nothing per file is collected on the driver.
  */
 final class PagePlanner {
   /** What to do with a planned page. */
@@ -95,6 +103,22 @@ final class PagePlanner {
           .add("tasks", DataTypes.createArrayType(DataTypes.StringType, false))
           .add("action", DataTypes.StringType);
 
+  /**
+   * Beside the plan's columns, for {@link StagedPlan}: whether the page's file was opened by this run (its pages were
+   * found by reading it, so the end-of-run check looks at it), and whether the row is its file's first (files are
+   * counted by it).
+   */
+  static final String OPENED = "opened";
+  static final String FIRST_OF_FILE = "first_of_file";
+
+  /** A page with what {@code pages} knew of it, before its action is decided. */
+  static final StructType PAGE_SCHEMA =
+      FOUND_SCHEMA
+          .add("known_status", DataTypes.StringType)
+          .add("known_attempts", DataTypes.IntegerType)
+          .add(OPENED, DataTypes.BooleanType, false)
+          .add(FIRST_OF_FILE, DataTypes.BooleanType, false);
+
   private static final scala.collection.Map<String, String> NO_METADATA =
       scala.jdk.javaapi.CollectionConverters.asScala(java.util.Map.<String, String>of());
 
@@ -119,20 +143,29 @@ final class PagePlanner {
     if (options.manifest() != null) {
       return manifestFiles(options);
     }
-    // Listing happens on the driver, as Spark's own file index does; everything after it is distributed.
-    // (Spark's binaryFile scan would drop zero-byte files, which must be recorded as failed pages.)
-    List<SourceFile> listed;
+    // The inputs' upper levels are listed here until there are directories enough to share out; executors walk
+    // those. (Spark's binaryFile scan would drop zero-byte files, which must be recorded as failed pages.)
+    int slices = spark.sparkContext().defaultParallelism() * 4;
+    PageSources.Listing listing;
     try {
-      listed = PageSources.list(options.inputs(), options.glob(), spark.sparkContext().hadoopConfiguration());
+      listing = PageSources.start(options.inputs(), options.glob(), spark.sparkContext().hadoopConfiguration(), slices);
     } catch (IOException e) {
       throw new UncheckedIOException("Cannot list the input: " + e.getMessage(), e);
     }
-    List<Row> rows = listed.stream()
+    JavaSparkContext context = JavaSparkContext.fromSparkContext(spark.sparkContext());
+    List<Row> found = listing.files().stream()
         .map(f -> RowFactory.create(f.uri(), f.length(), f.modificationTime(), options.collection(), NO_METADATA))
         .toList();
-    int slices = Math.max(1, Math.min(rows.size(), spark.sparkContext().defaultParallelism() * 4));
-    return spark.createDataFrame(
-        org.apache.spark.api.java.JavaSparkContext.fromSparkContext(spark.sparkContext()).parallelize(rows, slices), FILE_SCHEMA);
+    Dataset<Row> files = spark.createDataFrame(
+        context.parallelize(found, Math.max(1, Math.min(found.size(), slices))), FILE_SCHEMA);
+    if (listing.directories().isEmpty()) {
+      return files;
+    }
+    Dataset<String> directories = spark.createDataset(
+        context.parallelize(listing.directories(), Math.min(listing.directories().size(), slices)).rdd(),
+        Encoders.STRING());
+    return files.union(directories.mapPartitions(
+        new Walk(hadoopConf(), options.glob(), listing.named(), options.collection()), Encoders.row(FILE_SCHEMA)));
   }
 
   private Dataset<Row> manifestFiles(DigitizeOptions options) {
@@ -162,71 +195,47 @@ final class PagePlanner {
   }
 
   /**
-   * The plan for {@code files} and the given prompts under one model revision (incremental).
+   * The plan for {@code files} and the given prompts under one model revision (incremental), with the columns of
+   * {@link #PLAN_SCHEMA}, {@link #OPENED} and {@link #FIRST_OF_FILE}; {@link StagedPlan} stages it.
    */
   Dataset<Row> plan(Dataset<Row> files, List<Prompt> prompts, String modelRevision, Date batchDate) {
-    Dataset<Row> known = latestPages();
-    // A file is planned from its pages rows when its size and time match them (null-safe: a manifest row that cannot be
-    // stat'ed matches its own earlier failure, so its attempts grow). It is listed again when its listing failed
-    // transiently last time (its page count is unknown), when it has fewer pages rows than the pages found in it,
-    // or always under verifyContent.
-    Column relist = verifyContent ? lit(true) : coalesce(col("file_pages").isNull()
-        .and(col("error_class").isin(TRANSIENT_ERRORS.toArray())).and(col("status").notEqual("quarantined")), lit(false));
-    Dataset<Row> knownFiles = known.groupBy(
-            col("source_uri").as("k_uri"), col("file_length").as("k_length"), col("file_modified").as("k_modified"))
-        .agg(functions.max(relist).or(coalesce(
-            functions.countDistinct("page_no").lt(functions.max("file_pages")), lit(false))).as("relist"));
-    Dataset<Row> matched = files.join(knownFiles, sameFile("k_"), "left");
-    Column[] fileColumns = columnsOf(FILE_SCHEMA);
-    Dataset<Row> unchanged = matched.where(col("k_uri").isNotNull().and(functions.not(col("relist")))).select(fileColumns);
-    Dataset<Row> relisted = matched.where(col("k_uri").isNotNull().and(col("relist"))).select(fileColumns);
-    Dataset<Row> changed = matched.where(col("k_uri").isNull()).select(fileColumns);
+    // Every pages row of a listed URI meets its file in one join; each file's rows are then decided together.
+    Dataset<Row> recorded = spark.read().format("delta").load(warehouse.location(Tables.PAGES)).select(
+        col("source_uri").as("k_uri"), col("page_no").as("k_page"), col("file_length").as("k_length"),
+        col("file_modified").as("k_modified"), col("format").as("k_format"), col("content_sha256").as("k_sha"),
+        col("error_class").as("k_error_class"), col("error_message").as("k_error_message"),
+        col("file_pages").as("k_file_pages"), col("status").as("k_status"), col("attempts").as("k_attempts"),
+        col("processed_at").as("k_processed_at"));
+    Duration readTimeout = new ScriptoriumConf(spark.conf()).pageReadTimeout();
+    Dataset<Row> pages = files.join(recorded, col("source_uri").equalTo(col("k_uri")), "left")
+        .sortWithinPartitions("source_uri") // free after the join's sort; what the pass below relies on
+        .mapPartitions(new PlanFiles(hadoopConf(), pageOptions, readTimeout, verifyContent), Encoders.row(PAGE_SCHEMA));
 
-    // Unchanged files: their pages, content hashes and states come from the table, bytes unread.
-    Dataset<Row> knownPages = unchanged
-        .join(known.select(
-                col("source_uri").as("k_uri"), col("file_length").as("k_length"), col("file_modified").as("k_modified"),
-                col("page_no"), col("format"), col("content_sha256"), col("error_class"), col("error_message"),
-                col("file_pages"), col("status").as("known_status"), col("attempts").as("known_attempts")),
-            sameFile("k_"))
-        .drop("k_uri", "k_length", "k_modified");
-    Dataset<Row> newPages = expand(changed)
-        .withColumn("known_status", lit(null).cast(DataTypes.StringType))
-        .withColumn("known_attempts", lit(0));
-    // Relisted files keep each page's state while its content is what the state was about (or was never known).
-    Dataset<Row> relistedPages = expand(relisted)
-        .join(known.select(col("source_uri").as("c_uri"), col("page_no").as("c_page"), col("content_sha256").as("c_sha"),
-                col("status").as("known_status"), col("attempts").as("known_attempts")),
-            col("source_uri").equalTo(col("c_uri")).and(col("page_no").equalTo(col("c_page")))
-                .and(col("c_sha").isNull().or(col("c_sha").equalTo(col("content_sha256")))), "left")
-        .withColumn("known_attempts", coalesce(col("known_attempts"), lit(0)))
-        .drop("c_uri", "c_page", "c_sha");
-    Dataset<Row> pages = knownPages.unionByName(newPages).unionByName(relistedPages)
-        .withColumn("page_id", functions.substring(
-            functions.sha2(functions.concat(col("source_uri"), lit("#"), col("page_no").cast(DataTypes.StringType)), 256), 1, 32));
-
-    // Which (content, task, prompt) pairs already have a result under this model revision.
-    Dataset<Row> wanted = spark.createDataFrame(
-        prompts.stream().map(p -> RowFactory.create(taskKey(p), p.sha256())).toList(),
-        new StructType().add("task", DataTypes.StringType).add("prompt_sha256", DataTypes.StringType));
-    Dataset<Row> done = spark.read().format("delta").load(warehouse.location(Tables.RAW_OUTPUTS))
+    // What each content already has under this model revision, per wanted (task, prompt): the page its output was
+    // inferred at (a 64-bit hash of its page_id; outputs are keyed by content, task, revision and prompt, so there is
+    // one at most), null when there is none. One aggregate of fixed-width values, no per-content collections.
+    Column pageId = functions.substring(
+        functions.sha2(functions.concat(col("source_uri"), lit("#"), col("page_no").cast(DataTypes.StringType)), 256), 1, 32);
+    List<Column> inferredAt = new ArrayList<>();
+    for (int i = 0; i < prompts.size(); i++) {
+      Prompt p = prompts.get(i);
+      Column wanted = col("task").equalTo(taskKey(p)).and(col("prompt_sha256").equalTo(p.sha256()));
+      inferredAt.add(functions.max(when(wanted, functions.xxhash64(col("page_id")))).as("o_" + i));
+    }
+    Dataset<Row> outputs = spark.read().format("delta").load(warehouse.location(Tables.RAW_OUTPUTS))
         .where(col("model_revision").equalTo(modelRevision))
-        .select("content_sha256", "task", "prompt_sha256").distinct();
-    Dataset<Row> needed = pages.where(col("content_sha256").isNotNull())
-        .select("source_uri", "page_no", "content_sha256").crossJoin(wanted)
-        .join(done, asList("content_sha256", "task", "prompt_sha256"), "left_anti")
-        .groupBy("source_uri", "page_no").agg(collect_list("task").as("needed"));
+        .groupBy(col("content_sha256").as("o_sha"))
+        .agg(functions.count(lit(1)).as("o_count"), inferredAt.toArray(Column[]::new));
+    Column[] undone = new Column[prompts.size()];
+    Column ownOutputs = lit(false);
+    for (int i = 0; i < prompts.size(); i++) {
+      undone[i] = when(col("o_" + i).isNull(), lit(taskKey(prompts.get(i))));
+      ownOutputs = ownOutputs.or(coalesce(col("o_" + i).equalTo(functions.xxhash64(pageId)), lit(false)));
+    }
     Column allTasks = array(prompts.stream().map(p -> lit(taskKey(p))).toArray(Column[]::new));
+    Column tasks = when(col("content_sha256").isNull(), allTasks)
+        .otherwise(functions.array_compact(array(undone)));
 
-    Dataset<Row> withTasks = pages.join(needed, asList("source_uri", "page_no"), "left")
-        .withColumn("tasks", when(col("content_sha256").isNull(), allTasks)
-            .otherwise(coalesce(col("needed"), array().cast(DataTypes.createArrayType(DataTypes.StringType)))));
-
-    // A page without work and without a pages row whose outputs were inferred at this very page was committed by an
-    // interrupted run (outputs are committed before pages): recovered, not a duplicate.
-    Dataset<Row> ownOutputs = spark.read().format("delta").load(warehouse.location(Tables.RAW_OUTPUTS))
-        .where(col("model_revision").equalTo(modelRevision)).select(col("page_id")).distinct()
-        .withColumn("has_own_outputs", lit(true));
     Column transientError = col("error_class").isin(TRANSIENT_ERRORS.toArray());
     Column knownPage = col("known_status").isNotNull();
     Column hasWork = size(col("tasks")).gt(0);
@@ -237,9 +246,11 @@ final class PagePlanner {
             .when(col("error_class").isNotNull(), lit(FAIL))
             .when(hasWork, lit(INFER))
             .when(col("known_status").equalTo("ok"), lit(SKIP))
-            .when(col("has_own_outputs"), lit(RECOVERED))
+            .when(ownOutputs, lit(RECOVERED))
             .otherwise(lit(DEDUPLICATED));
-    return finish(withTasks.join(ownOutputs, asList("page_id"), "left").withColumn("action", action), batchDate);
+    return finish(pages.join(outputs, col("content_sha256").equalTo(col("o_sha")), "left")
+        .withColumn("tasks", tasks)
+        .withColumn("action", action), batchDate);
   }
 
   /**
@@ -253,21 +264,25 @@ final class PagePlanner {
     Dataset<Row> pages = latestPages().join(chosen, asList("source_uri", "page_no"), "left_semi")
         .withColumn("tasks", tasks)
         .withColumn("known_attempts", lit(0))
-        .withColumn("action", lit(INFER));
+        .withColumn("action", lit(INFER))
+        .withColumn(OPENED, lit(true))
+        .withColumn(FIRST_OF_FILE, col("page_no").equalTo(functions.min("page_no").over(Window.partitionBy("source_uri"))));
     return finish(pages, null);
   }
 
   /**
-   * Identical content needing work is inferred once; the other locations share its results. The location inferred is
-   * one planned for inference, never a skipped (quarantined, failed) one, so the content really is inferred this run.
+   * Identical content needing work is inferred once, at its first location (by URI and page); the other locations
+   * share its results. The location inferred is one planned for inference, never a skipped (quarantined, failed) one,
+   * so the content really is inferred this run.
    */
   private static Dataset<Row> finish(Dataset<Row> pages, Date batchDate) {
     Column infer = col("action").equalTo(INFER);
-    Column rank = row_number().over(Window.partitionBy("content_sha256")
-        .orderBy(when(infer, lit(0)).otherwise(lit(1)), col("source_uri"), col("page_no")));
+    Column location = functions.struct(col("source_uri"), col("page_no"));
+    // no ordering within the window: the rows of a content are together after the join on it, and min needs no sort
+    Column first = functions.min(when(infer, location)).over(Window.partitionBy("content_sha256"));
+    Column duplicate = infer.and(col("content_sha256").isNotNull()).and(location.notEqual(first));
     return pages
-        .withColumn("rank", when(col("content_sha256").isNull(), lit(1)).otherwise(rank))
-        .withColumn("action", when(infer.and(col("rank").gt(1)), lit(DEDUPLICATED)).otherwise(col("action")))
+        .withColumn("action", when(duplicate, lit(DEDUPLICATED)).otherwise(col("action")))
         .select(
             col("source_uri"), col("file_length"), col("file_modified"), col("collection"), col("metadata"),
             col("page_no"), col("format"), col("content_sha256"),
@@ -277,7 +292,9 @@ final class PagePlanner {
             (batchDate == null ? col("batch_date") : lit(batchDate)).as("batch_date"),
             coalesce(col("known_attempts"), lit(0)).as("attempts"),
             col("tasks"),
-            col("action"));
+            col("action"),
+            col(OPENED),
+            col(FIRST_OF_FILE));
   }
 
   /**
@@ -327,23 +344,6 @@ final class PagePlanner {
     }
   }
 
-  /** The file's pages, each hashed or failed, in executors. */
-  private Dataset<Row> expand(Dataset<Row> files) {
-    Duration readTimeout = new ScriptoriumConf(spark.conf()).pageReadTimeout();
-    return files.mapPartitions(new ExpandAndHash(hadoopConf(), pageOptions, readTimeout), Encoders.row(FOUND_SCHEMA));
-  }
-
-  /** The same file version: the URI equal, size and time equal or both unknown; {@code prefix} names the other side. */
-  private static Column sameFile(String prefix) {
-    return col("source_uri").equalTo(col(prefix + "uri"))
-        .and(col("file_length").eqNullSafe(col(prefix + "length")))
-        .and(col("file_modified").eqNullSafe(col(prefix + "modified")));
-  }
-
-  private static Column[] columnsOf(StructType schema) {
-    return Arrays.stream(schema.fieldNames()).map(functions::col).toArray(Column[]::new);
-  }
-
   private static scala.collection.immutable.Seq<String> asList(String... columns) {
     return scala.jdk.javaapi.CollectionConverters.asScala(Arrays.asList(columns)).toList();
   }
@@ -377,68 +377,237 @@ final class PagePlanner {
     }
   }
 
+  /** Executor side: the files under some of the listing's directories (see {@link PageSources#walk}). */
+  private static final class Walk implements MapPartitionsFunction<String, Row> {
+    private final SerializableConfiguration conf;
+    private final String glob;
+    private final Set<String> named;
+    private final String collection;
+
+    Walk(SerializableConfiguration conf, String glob, Set<String> named, String collection) {
+      this.conf = conf;
+      this.glob = glob;
+      this.named = named;
+      this.collection = collection;
+    }
+
+    @Override
+    public Iterator<Row> call(Iterator<String> directories) throws IOException {
+      List<Row> files = new ArrayList<>();
+      while (directories.hasNext()) {
+        PageSources.walk(directories.next(), glob, named, conf.value(), f -> files.add(
+            RowFactory.create(f.uri(), f.length(), f.modificationTime(), collection, NO_METADATA)));
+      }
+      return files.iterator();
+    }
+  }
+
   /**
-   * Executor side: a new or changed file's pages, each with its content hash or its failure. Single images
-   * are hashed from their bytes without decoding; PDF and multi-page TIFF pages need their raster.
+   * Executor side: each listed file with its {@code pages} rows (all of them, rows of one URI together) becomes its
+   * pages. A file whose size and time match its newest rows is planned from them, unread; one listed again (its
+   * listing failed transiently, it has fewer rows than pages found, or {@code verifyContent}) is expanded and hashed
+   * and keeps each page's state while its content is what the state was about; a new or changed file is expanded and
+   * hashed. Single images are hashed from their bytes without decoding; PDF and multi-page TIFF pages need their
+   * raster.
    */
-  private static final class ExpandAndHash implements MapPartitionsFunction<Row, Row> {
+  private static final class PlanFiles implements MapPartitionsFunction<Row, Row> {
     private final SerializableConfiguration conf;
     private final PageOptions options;
     private final Duration readTimeout;
+    private final boolean verifyContent;
 
-    ExpandAndHash(SerializableConfiguration conf, PageOptions options, Duration readTimeout) {
+    PlanFiles(SerializableConfiguration conf, PageOptions options, Duration readTimeout, boolean verifyContent) {
+      this.conf = conf;
+      this.options = options;
+      this.readTimeout = readTimeout;
+      this.verifyContent = verifyContent;
+    }
+
+    @Override
+    public Iterator<Row> call(Iterator<Row> rows) {
+      Hashing hashing = new Hashing(conf, options, readTimeout);
+      TaskContext task = TaskContext.get();
+      if (task != null) {
+        task.addTaskCompletionListener((org.apache.spark.util.TaskCompletionListener) context -> hashing.close());
+      }
+      return new Iterator<>() {
+        private Row next = rows.hasNext() ? rows.next() : null;
+        private Iterator<Row> pages = java.util.Collections.emptyIterator();
+
+        @Override
+        public boolean hasNext() {
+          while (!pages.hasNext() && next != null) {
+            List<Row> file = new ArrayList<>();
+            String uri = next.getString(0);
+            do {
+              file.add(next);
+              next = rows.hasNext() ? rows.next() : null;
+            } while (next != null && uri.equals(next.getString(0)));
+            pages = planFile(file, hashing).iterator();
+          }
+          if (!pages.hasNext()) {
+            hashing.close();
+          }
+          return pages.hasNext();
+        }
+
+        @Override
+        public Row next() {
+          if (!hasNext()) {
+            throw new java.util.NoSuchElementException();
+          }
+          return pages.next();
+        }
+      };
+    }
+
+    /** The pages of one file, from its listing row joined with each of its {@code pages} rows (or with none). */
+    private List<Row> planFile(List<Row> joined, Hashing hashing) {
+      Row file = joined.get(0);
+      int page = file.fieldIndex("k_page");
+      int processed = file.fieldIndex("k_processed_at");
+      Map<Integer, Row> latest = new HashMap<>();
+      for (Row row : joined) {
+        if (!row.isNullAt(page)) {
+          latest.merge(row.getInt(page), row, (a, b) -> newer(b, a, processed) ? b : a);
+        }
+      }
+      Long length = (Long) file.get(1);
+      Long modified = (Long) file.get(2);
+      int kLength = file.fieldIndex("k_length");
+      int kModified = file.fieldIndex("k_modified");
+      List<Row> matched = latest.values().stream()
+          .filter(k -> Objects.equals(k.get(kLength), length) && Objects.equals(k.get(kModified), modified))
+          .sorted(java.util.Comparator.comparingInt(k -> k.getInt(page)))
+          .toList();
+      List<Row> out = new ArrayList<>();
+      if (!matched.isEmpty() && !relist(matched)) {
+        for (Row k : matched) {
+          out.add(page(file, k.getInt(page), k.getAs("k_format"), k.getAs("k_sha"), k.getAs("k_error_class"),
+              k.getAs("k_error_message"), k.getAs("k_file_pages"), k.getAs("k_status"), k.getAs("k_attempts"), false,
+              out.isEmpty()));
+        }
+        return out;
+      }
+      boolean relisted = !matched.isEmpty();
+      for (Row found : hashing.pages(file)) {
+        String status = null;
+        Integer attempts = 0;
+        Row k = relisted ? latest.get(found.getInt(5)) : null;
+        // a relisted page keeps its state while its content is what the state was about (or was never known)
+        if (k != null && (k.isNullAt(k.fieldIndex("k_sha")) || k.getAs("k_sha").equals(found.get(7)))) {
+          status = k.getAs("k_status");
+          attempts = k.isNullAt(k.fieldIndex("k_attempts")) ? 0 : k.<Integer>getAs("k_attempts");
+        }
+        out.add(page(file, found.getInt(5), found.getString(6), found.getString(7), found.getString(8),
+            found.getString(9), (Integer) found.get(10), status, attempts, true, out.isEmpty()));
+      }
+      return out;
+    }
+
+    /**
+     * Whether a file planned from its rows must be listed again: its listing failed transiently last time (its page
+     * count is unknown), it has fewer rows than the pages found in it, or every file is re-read.
+     */
+    private boolean relist(List<Row> matched) {
+      if (verifyContent) {
+        return true;
+      }
+      int maxPages = 0;
+      for (Row k : matched) {
+        String errorClass = k.getAs("k_error_class");
+        String status = k.getAs("k_status");
+        Integer filePages = k.getAs("k_file_pages");
+        if (filePages == null && errorClass != null && TRANSIENT_ERRORS.contains(errorClass) && status != null
+            && !status.equals("quarantined")) {
+          return true;
+        }
+        maxPages = filePages == null ? maxPages : Math.max(maxPages, filePages);
+      }
+      return matched.size() < maxPages;
+    }
+
+    private static boolean newer(Row candidate, Row than, int processed) {
+      if (candidate.isNullAt(processed)) {
+        return false;
+      }
+      return than.isNullAt(processed) || candidate.getTimestamp(processed).after(than.getTimestamp(processed));
+    }
+
+    private static Row page(Row file, int pageNo, String format, String sha, String errorClass, String errorMessage,
+        Integer filePages, String knownStatus, Integer knownAttempts, boolean opened, boolean first) {
+      return RowFactory.create(file.get(0), file.get(1), file.get(2), file.get(3), file.get(4), pageNo, format, sha,
+          errorClass, errorMessage, filePages, knownStatus, knownAttempts, opened, first);
+    }
+  }
+
+  /**
+   * Executor side: a new or changed file's pages, each with its content hash or its failure, as rows of
+   * {@link #FOUND_SCHEMA}. Reads are bounded: a file or page whose read hangs is recorded as a timeout and the task
+   * goes on. Made when first needed: most partitions of a nightly plan open nothing.
+   */
+  private static final class Hashing implements AutoCloseable {
+    private final SerializableConfiguration conf;
+    private final PageOptions options;
+    private final Duration readTimeout;
+    private BoundedCalls reading;
+    private PageReader reader;
+
+    Hashing(SerializableConfiguration conf, PageOptions options, Duration readTimeout) {
       this.conf = conf;
       this.options = options;
       this.readTimeout = readTimeout;
     }
 
-    @Override
-    public Iterator<Row> call(Iterator<Row> files) {
-      List<Row> pages = new ArrayList<>();
-      // Reads are bounded: a file or page whose read hangs is recorded as a timeout and the task goes on.
-      BoundedCalls reading = new BoundedCalls("scriptorium-page-hash", readTimeout);
-      PageReader reader = new PageReader(conf.value(), options);
+    List<Row> pages(Row file) {
+      if (reading == null) {
+        reading = new BoundedCalls("scriptorium-page-hash", readTimeout);
+        reader = new PageReader(conf.value(), options);
+      }
+      String uri = file.getString(0);
+      long length = file.isNullAt(1) ? -1 : file.getLong(1);
+      long modified = file.isNullAt(2) ? -1 : file.getLong(2);
+      List<PageRef> refs;
       try {
-        while (files.hasNext()) {
-          Row file = files.next();
-          String uri = file.getString(0);
-          long length = file.isNullAt(1) ? -1 : file.getLong(1);
-          long modified = file.isNullAt(2) ? -1 : file.getLong(2);
-          List<PageRef> refs;
+        refs = reading.call(() -> PageSources.expand(new SourceFile(uri, length, modified), conf.value(), options));
+      } catch (TimeoutException e) {
+        refs = List.of(new PageRef(uri, 1, "unknown", PageErrors.TIMEOUT, timedOut("listing the pages of " + uri)));
+      }
+      // a file that could not be opened has no page count: its one failed row stands for the whole file
+      Integer filePages = refs.size() == 1 && refs.get(0).failed() ? null : refs.size();
+      List<Row> pages = new ArrayList<>();
+      for (PageRef ref : refs) {
+        String sha = null;
+        String errorClass = ref.errorClass();
+        String message = ref.errorMessage();
+        if (!ref.failed()) {
+          boolean hashBytes = refs.size() == 1 && !"pdf".equals(ref.format());
+          PageReader current = reader;
           try {
-            refs = reading.call(() -> PageSources.expand(new SourceFile(uri, length, modified), conf.value(), options));
+            sha = reading.call(() -> hashBytes ? fileSha256(uri) : readSha256(current, ref));
+          } catch (PageFailure failure) {
+            errorClass = failure.errorClass();
+            message = failure.getMessage();
           } catch (TimeoutException e) {
-            refs = List.of(new PageRef(uri, 1, "unknown", PageErrors.TIMEOUT, timedOut("listing the pages of " + uri)));
-          }
-          // a file that could not be opened has no page count: its one failed row stands for the whole file
-          Integer filePages = refs.size() == 1 && refs.get(0).failed() ? null : refs.size();
-          for (PageRef ref : refs) {
-            String sha = null;
-            String errorClass = ref.errorClass();
-            String message = ref.errorMessage();
-            if (!ref.failed()) {
-              boolean hashBytes = refs.size() == 1 && !"pdf".equals(ref.format());
-              PageReader current = reader;
-              try {
-                sha = reading.call(() -> hashBytes ? fileSha256(uri) : readSha256(current, ref));
-              } catch (PageFailure failure) {
-                errorClass = failure.errorClass();
-                message = failure.getMessage();
-              } catch (TimeoutException e) {
-                errorClass = PageErrors.TIMEOUT;
-                message = timedOut("reading " + PageErrors.page(uri, ref.pageNo()));
-                reader = new PageReader(conf.value(), options); // the abandoned read keeps the old one
-              }
-            }
-            pages.add(RowFactory.create(uri, file.get(1), file.get(2), file.get(3), file.get(4),
-                ref.pageNo(), ref.format(), sha, errorClass, message, filePages));
+            errorClass = PageErrors.TIMEOUT;
+            message = timedOut("reading " + PageErrors.page(uri, ref.pageNo()));
+            reader = new PageReader(conf.value(), options); // the abandoned read keeps the old one
           }
         }
-      } finally {
+        pages.add(RowFactory.create(uri, file.get(1), file.get(2), file.get(3), file.get(4),
+            ref.pageNo(), ref.format(), sha, errorClass, message, filePages));
+      }
+      return pages;
+    }
+
+    @Override
+    public void close() {
+      if (reader != null) {
         reader.close();
         reading.close();
+        reader = null;
+        reading = null;
       }
-      return pages.iterator();
     }
 
     private String timedOut(String what) {

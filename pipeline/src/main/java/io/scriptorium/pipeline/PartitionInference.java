@@ -91,7 +91,10 @@ final class PartitionInference implements MapPartitionsFunction<Row, Row> {
           .add("vision_ms", DataTypes.DoubleType)
           .add("prefill_ms", DataTypes.DoubleType)
           .add("decode_ms", DataTypes.DoubleType)
-          .add("created_at", DataTypes.TimestampType);
+          .add("created_at", DataTypes.TimestampType)
+          .add("target_language", DataTypes.StringType)
+          .add("ie_fields", DataTypes.createArrayType(DataTypes.StringType, false))
+          .add("question", DataTypes.StringType);
 
   static final StructType SPOT_STRUCT =
       new StructType()
@@ -429,7 +432,10 @@ final class PartitionInference implements MapPartitionsFunction<Row, Row> {
         ms(result.timings().visionNanos()),
         ms(result.timings().prefillNanos()),
         ms(result.timings().decodeNanos()),
-        new Timestamp(System.currentTimeMillis()));
+        new Timestamp(System.currentTimeMillis()),
+        prompt.spec().targetLanguage(),
+        prompt.spec().fields().isEmpty() ? null : CollectionConverters.asScala(prompt.spec().fields()).toSeq(),
+        prompt.spec().question());
   }
 
   private static List<Row> spotRows(OcrResult result, int width, int height) {

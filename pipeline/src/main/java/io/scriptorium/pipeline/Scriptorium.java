@@ -24,11 +24,16 @@ public final class Scriptorium {
     return new Scriptorium(spark);
   }
 
-  /** Adds the Delta Lake session settings Scriptorium needs to a builder that has not started yet. */
+  /**
+   * Adds the session settings Scriptorium needs to a builder that has not started yet: Delta Lake, and fair scheduling
+   * so a chunk's commit jobs run beside the next chunk's inference (a {@code spark.scheduler.mode} given to
+   * spark-submit, or set on the builder afterwards, wins).
+   */
   public static SparkSession.Builder configure(SparkSession.Builder builder) {
     return builder
         .config("spark.sql.extensions", "io.delta.sql.DeltaSparkSessionExtension")
-        .config("spark.sql.catalog.spark_catalog", "org.apache.spark.sql.delta.catalog.DeltaCatalog");
+        .config("spark.sql.catalog.spark_catalog", "org.apache.spark.sql.delta.catalog.DeltaCatalog")
+        .config("spark.scheduler.mode", System.getProperty("spark.scheduler.mode", "FAIR"));
   }
 
   /** Runs {@code digitize}; a bad page never fails it, only a systemic fault does (cause chained). */

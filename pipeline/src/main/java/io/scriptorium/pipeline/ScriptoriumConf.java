@@ -2,6 +2,7 @@ package io.scriptorium.pipeline;
 
 import io.scriptorium.model.RuntimeConfig;
 import io.scriptorium.pipeline.pages.PageOptions;
+import io.scriptorium.pipeline.text.EditDistance;
 import java.time.Duration;
 import java.util.Map;
 
@@ -95,6 +96,13 @@ public final class ScriptoriumConf {
   public static final String CHUNK_PAGES = PREFIX + "commit.chunkPages";
   public static final int CHUNK_PAGES_DEFAULT = 500;
 
+  /**
+   * Inferred chunks that may wait for (or be in) their commit while the next chunk infers; 0 commits each chunk before
+   * the next one infers. A killed run redoes at most this many chunks more.
+   */
+  public static final String COMMIT_CHUNKS_IN_FLIGHT = PREFIX + "commit.chunksInFlight";
+  public static final int COMMIT_CHUNKS_IN_FLIGHT_DEFAULT = 1;
+
   /** Attempts at a page that keeps failing transiently before it is quarantined. */
   public static final String MAX_ATTEMPTS = PREFIX + "retry.maxAttempts";
   public static final int MAX_ATTEMPTS_DEFAULT = 3;
@@ -165,12 +173,7 @@ public final class ScriptoriumConf {
     }
 
     private static String nearest(String key) {
-      return defaults().keySet().stream()
-          .min(java.util.Comparator.comparingInt((String known) -> io.scriptorium.pipeline.eval.EditDistance.distance(
-              io.scriptorium.pipeline.eval.EditDistance.codePoints(key.toLowerCase(java.util.Locale.ROOT)),
-              io.scriptorium.pipeline.eval.EditDistance.codePoints(known.toLowerCase(java.util.Locale.ROOT))))
-              .thenComparing(java.util.Comparator.naturalOrder()))
-          .orElseThrow();
+      return EditDistance.nearest(key, defaults().keySet());
     }
   }
 
@@ -192,6 +195,7 @@ public final class ScriptoriumConf {
         Map.entry(PDF_DPI, String.valueOf(PDF_DPI_DEFAULT)),
         Map.entry(MAX_DECLARED_PIXELS, String.valueOf(MAX_DECLARED_PIXELS_DEFAULT)),
         Map.entry(CHUNK_PAGES, String.valueOf(CHUNK_PAGES_DEFAULT)),
+        Map.entry(COMMIT_CHUNKS_IN_FLIGHT, String.valueOf(COMMIT_CHUNKS_IN_FLIGHT_DEFAULT)),
         Map.entry(MAX_ATTEMPTS, String.valueOf(MAX_ATTEMPTS_DEFAULT)),
         Map.entry(RUN_STALE_MINUTES, String.valueOf(RUN_STALE_MINUTES_DEFAULT)),
         Map.entry(PAGE_READ_TIMEOUT_SECONDS, String.valueOf(PAGE_READ_TIMEOUT_SECONDS_DEFAULT)),
@@ -262,6 +266,10 @@ public final class ScriptoriumConf {
     return positiveInt(CHUNK_PAGES, CHUNK_PAGES_DEFAULT);
   }
 
+  public int commitChunksInFlight() {
+    return nonNegativeInt(COMMIT_CHUNKS_IN_FLIGHT, COMMIT_CHUNKS_IN_FLIGHT_DEFAULT);
+  }
+
   public int maxAttempts() {
     return positiveInt(MAX_ATTEMPTS, MAX_ATTEMPTS_DEFAULT);
   }
@@ -306,21 +314,30 @@ public final class ScriptoriumConf {
     return Boolean.parseBoolean(raw);
   }
 
+  // int settings stop at Integer.MAX_VALUE: a cast would turn 4294967304 into 8
   private int positiveInt(String key, int defaultValue) {
-    return (int) positiveLong(key, defaultValue);
+    return (int) inRange(key, defaultValue, 1, Integer.MAX_VALUE, "a positive integer up to " + Integer.MAX_VALUE);
   }
 
   private long positiveLong(String key, long defaultValue) {
+    return inRange(key, defaultValue, 1, Long.MAX_VALUE, "a positive integer");
+  }
+
+  private int nonNegativeInt(String key, int defaultValue) {
+    return (int) inRange(key, defaultValue, 0, Integer.MAX_VALUE, "an integer from 0 to " + Integer.MAX_VALUE);
+  }
+
+  private long inRange(String key, long defaultValue, long minimum, long maximum, String expected) {
     String raw = string(key, String.valueOf(defaultValue));
     try {
       long value = Long.parseLong(raw);
-      if (value > 0) {
+      if (value >= minimum && value <= maximum) {
         return value;
       }
     } catch (NumberFormatException e) {
       // fall through to the error below
     }
     throw new IllegalArgumentException(
-        "Invalid value for " + key + ": '" + raw + "' (expected a positive integer, default " + defaultValue + ")");
+        "Invalid value for " + key + ": '" + raw + "' (expected " + expected + ", default " + defaultValue + ")");
   }
 }

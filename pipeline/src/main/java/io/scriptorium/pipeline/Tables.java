@@ -79,7 +79,12 @@ final class Tables {
           col("decode_ms", DoubleType, "Token-by-token decode time"),
           col("created_at", TimestampType, "When the output was produced"),
           col("collection", StringType, "Collection (partition column)"),
-          col("batch_date", DateType, "Batch date (partition column)"));
+          col("batch_date", DateType, "Batch date (partition column)"),
+          // the task's parameters, as asked (after the partition columns: where ALTER TABLE adds them to older tables)
+          col("target_language", StringType, "translate: the target language asked for (en, zh); null otherwise"),
+          col("ie_fields", DataTypes.createArrayType(StringType, false),
+              "ie: the field names asked for (one name: the single-key prompt); null otherwise"),
+          col("question", StringType, "vqa: the question asked; null otherwise"));
 
   static final StructType SPOTS_SCHEMA =
       schema(

@@ -96,9 +96,14 @@ final class Warehouse {
       spark.sessionState().catalog().dropTable(
           new org.apache.spark.sql.catalyst.TableIdentifier(table, scala.Option.apply(Tables.NAMESPACE)), true, false);
     }
-    String partitioning = partitioned ? " PARTITIONED BY (" + String.join(", ", Tables.PARTITION_COLUMNS) + ")" : "";
-    spark.sql("CREATE TABLE IF NOT EXISTS " + qualified + " (" + schema.toDDL() + ") USING delta" + partitioning
-        + " LOCATION '" + escape(location) + "'");
+    if (io.delta.tables.DeltaTable.isDeltaTable(spark, location)) {
+      // registered with the schema it has: an older release's table lacks the newer columns, added below
+      spark.sql("CREATE TABLE IF NOT EXISTS " + qualified + " USING delta LOCATION '" + escape(location) + "'");
+    } else {
+      String partitioning = partitioned ? " PARTITIONED BY (" + String.join(", ", Tables.PARTITION_COLUMNS) + ")" : "";
+      spark.sql("CREATE TABLE IF NOT EXISTS " + qualified + " (" + schema.toDDL() + ") USING delta" + partitioning
+          + " LOCATION '" + escape(location) + "'");
+    }
     addMissingColumns(spark, qualified, schema);
   }
 
@@ -109,7 +114,28 @@ final class Warehouse {
         .filter(f -> !present.contains(f.name())).toArray(org.apache.spark.sql.types.StructField[]::new));
     if (missing.nonEmpty()) {
       spark.sql("ALTER TABLE " + qualified + " ADD COLUMNS (" + missing.toDDL() + ")");
+      if (java.util.Arrays.asList(missing.fieldNames()).contains("target_language")) {
+        backfillTaskParameters(spark, qualified);
+      }
     }
+  }
+
+  /**
+   * Migration of raw outputs written before their task parameters were recorded: the translate target language and the
+   * single IE key are read once from the prompt text the bundles of those releases rendered (en and zh templates), the
+   * only place they can come from. Rows written since carry them as data and never need this.
+   */
+  private static void backfillTaskParameters(SparkSession spark, String qualified) {
+    String named = "trim(coalesce(nullif(regexp_extract(prompt, 'translate the text content into ([^.。]+)', 1), ''),"
+        + " nullif(regexp_extract(prompt, '翻译为([^。.，,]+)', 1), '')))";
+    spark.sql("UPDATE " + qualified + " SET target_language = CASE lower(" + named + ")"
+        + " WHEN 'english' THEN 'en' WHEN '英文' THEN 'en' WHEN '英语' THEN 'en'"
+        + " WHEN 'chinese' THEN 'zh' WHEN '中文' THEN 'zh' WHEN '汉语' THEN 'zh' ELSE " + named + " END"
+        + " WHERE task = 'translate' AND target_language IS NULL AND " + named + " IS NOT NULL");
+    String key = "trim(coalesce(nullif(regexp_extract(trim(prompt), '^Output the value of (.+?)\\\\.?$', 1), ''),"
+        + " nullif(regexp_extract(trim(prompt), '^输出(.+?)的值。?$', 1), '')))";
+    spark.sql("UPDATE " + qualified + " SET ie_fields = array(" + key + ")"
+        + " WHERE task = 'ie' AND ie_fields IS NULL AND " + key + " IS NOT NULL");
   }
 
   private static String registeredLocation(SparkSession spark, String qualified) {

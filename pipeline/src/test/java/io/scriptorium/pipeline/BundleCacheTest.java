@@ -10,6 +10,7 @@ import io.scriptorium.model.RuntimeConfig;
 import io.scriptorium.model.Task;
 import io.scriptorium.model.TaskSpec;
 import io.scriptorium.model.VerifiedBundles;
+import io.scriptorium.testing.UnitTest;
 import java.io.IOException;
 import java.nio.file.Files;
 import java.nio.file.Path;
@@ -30,6 +31,7 @@ import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 
 /** Bundles given as Hadoop-FS URIs are fetched once into a cache keyed by their manifest's sha256, safely. */
+@UnitTest
 class BundleCacheTest {
   private static final Configuration CONF = new Configuration(false);
 

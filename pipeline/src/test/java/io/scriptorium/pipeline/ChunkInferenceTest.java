@@ -7,6 +7,7 @@ import io.scriptorium.model.BundleException;
 import io.scriptorium.model.ModelInfo;
 import io.scriptorium.model.OcrRuntime;
 import io.scriptorium.model.RuntimeConfig;
+import io.scriptorium.testing.SparkTest;
 import java.nio.file.Path;
 import java.time.Duration;
 import java.util.ArrayList;
@@ -31,6 +32,7 @@ import scala.jdk.javaapi.CollectionConverters;
  * poisoned page, as an executor dying under that page would. Exercised with real executor deaths by the jobs module's
  * ExecutorLossIT.
  */
+@SparkTest
 class ChunkInferenceTest {
   private static final List<String> FILES = List.of("a", "b", "c", "d", "e-poison", "f", "g", "h");
 

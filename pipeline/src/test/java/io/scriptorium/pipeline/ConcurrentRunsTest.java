@@ -4,6 +4,7 @@ import static org.assertj.core.api.Assertions.assertThat;
 
 import io.scriptorium.model.Task;
 import io.scriptorium.model.TaskSpec;
+import io.scriptorium.testing.SparkTest;
 import java.nio.file.Path;
 import java.time.LocalDate;
 import java.util.List;
@@ -14,6 +15,7 @@ import org.apache.spark.sql.SparkSession;
 import org.junit.jupiter.api.Test;
 
 /** Two runs over disjoint collections at the same time both commit: their MERGEs touch disjoint partitions. */
+@SparkTest
 class ConcurrentRunsTest {
   private final SparkSession spark = SparkTestSession.get();
 

@@ -2,6 +2,7 @@ package io.scriptorium.pipeline;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
+import io.scriptorium.testing.UnitTest;
 import java.io.IOException;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
@@ -21,6 +22,7 @@ import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 
 /** What ships in conf/: only keys ScriptoriumConf knows, parseable property files, a working GPU discovery script. */
+@UnitTest
 class ConfDirectoryTest {
   private static final Pattern KEY = Pattern.compile("spark\\.scriptorium\\.[A-Za-z0-9_.]*[A-Za-z0-9_]");
 

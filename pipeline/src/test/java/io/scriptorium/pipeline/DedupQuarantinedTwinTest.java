@@ -4,6 +4,7 @@ import static org.assertj.core.api.Assertions.assertThat;
 
 import io.scriptorium.model.Task;
 import io.scriptorium.model.TaskSpec;
+import io.scriptorium.testing.SparkTest;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.LocalDate;
@@ -13,6 +14,7 @@ import org.apache.spark.sql.SparkSession;
 import org.junit.jupiter.api.Test;
 
 /** Identical content is inferred at a location that really is inferred this run, never at a skipped one. */
+@SparkTest
 class DedupQuarantinedTwinTest {
   private static final List<TaskSpec> SPOTTING = List.of(TaskSpec.of(Task.SPOTTING));
 

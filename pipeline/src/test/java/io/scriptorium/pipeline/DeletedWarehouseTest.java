@@ -2,6 +2,7 @@ package io.scriptorium.pipeline;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
+import io.scriptorium.testing.SparkTest;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.Comparator;
@@ -10,6 +11,7 @@ import org.apache.spark.sql.SparkSession;
 import org.junit.jupiter.api.Test;
 
 /** A session whose catalog still names the tables of a warehouse since deleted opens another warehouse all the same. */
+@SparkTest
 class DeletedWarehouseTest {
   @Test
   void theCatalogEntriesOfADeletedWarehouseAreReplaced() throws Exception {

@@ -8,6 +8,7 @@ import io.scriptorium.model.RuntimeConfig;
 import io.scriptorium.model.Task;
 import io.scriptorium.model.TaskSpec;
 import io.scriptorium.pipeline.pages.BadInputCorpus;
+import io.scriptorium.testing.SparkTest;
 import java.nio.file.Path;
 import java.time.LocalDate;
 import java.util.List;
@@ -23,6 +24,7 @@ import org.junit.jupiter.api.Test;
  * Every kind of bad input becomes a failed {@code pages} row with its class and a message naming the file,
  * the good pages get their model outputs, the run ends normally, and the model loads once per JVM.
  */
+@SparkTest
 class DigitizeBadInputTest {
   private static final List<TaskSpec> TASKS = List.of(TaskSpec.of(Task.SPOTTING), TaskSpec.of(Task.PARSE));
 

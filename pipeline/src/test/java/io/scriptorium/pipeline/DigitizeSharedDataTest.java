@@ -5,6 +5,8 @@ import static org.assertj.core.api.Assertions.assertThat;
 import io.scriptorium.model.OcrRuntime;
 import io.scriptorium.model.Task;
 import io.scriptorium.model.TaskSpec;
+import io.scriptorium.testing.DataTest;
+import io.scriptorium.testing.SparkTest;
 import java.io.IOException;
 import java.nio.file.Files;
 import java.nio.file.Path;
@@ -23,6 +25,8 @@ import org.apache.spark.sql.SparkSession;
 import org.junit.jupiter.api.Test;
 
 /** {@code digitize} over every image and PDF of ../shared/data records every page, each failure with a reason. */
+@SparkTest
+@DataTest
 class DigitizeSharedDataTest {
   private static final String GLOB = "*.{png,jpg,jpeg,tif,tiff,bmp,gif,webp,pdf}";
 

@@ -3,6 +3,7 @@ package io.scriptorium.pipeline;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
+import io.scriptorium.testing.UnitTest;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.Collections;
@@ -30,6 +31,7 @@ import org.junit.jupiter.api.Timeout;
  * can check that a finished page is replaced right away, even while an older one is still running.
  */
 @Timeout(value = 30, threadMode = Timeout.ThreadMode.SEPARATE_THREAD) // a window that waits on the wrong page hangs
+@UnitTest
 class InFlightWindowTest {
 
   /** Pages 1..n; page p is submitted with {@code futuresPerPage} futures, or gets its row at once if {@code ready}. */
@@ -314,9 +316,8 @@ class InFlightWindowTest {
     assertThat(rows.next()).isEqualTo("row 2");
     pages.complete(3);
     assertThat(rows.next()).isEqualTo("row 3");
-    long waiting = System.nanoTime();
+    // handed out once its time is up (a window that waited for it forever would hit the class's @Timeout)
     assertThat(rows.next()).as("the hung page is handed out when its time is up").isEqualTo("row 1 (failed)");
-    assertThat(System.nanoTime() - waiting).isLessThan(TimeUnit.SECONDS.toNanos(10));
     // its futures were completed with a TimeoutException, so the runtime that made them sees them done and drops them
     assertThat(pages.submitted.get(1)).allSatisfy(
         f -> assertThatThrownBy(f::join).hasCauseInstanceOf(TimeoutException.class));

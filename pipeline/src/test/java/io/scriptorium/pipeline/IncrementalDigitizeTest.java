@@ -6,6 +6,7 @@ import io.scriptorium.model.OcrRuntime;
 import io.scriptorium.model.RuntimeConfig;
 import io.scriptorium.model.Task;
 import io.scriptorium.model.TaskSpec;
+import io.scriptorium.testing.SparkTest;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.LocalDate;
@@ -15,6 +16,7 @@ import org.apache.spark.sql.SparkSession;
 import org.junit.jupiter.api.Test;
 
 /** Nightly runs do exactly the new work: skip what is done, infer identical pages once, rerun a slice. */
+@SparkTest
 class IncrementalDigitizeTest {
   private static final List<TaskSpec> SPOTTING = List.of(TaskSpec.of(Task.SPOTTING));
 

@@ -6,6 +6,7 @@ import static org.assertj.core.api.Assertions.assertThatThrownBy;
 import io.delta.tables.DeltaTable;
 import io.scriptorium.model.Task;
 import io.scriptorium.model.TaskSpec;
+import io.scriptorium.testing.SparkTest;
 import java.io.IOException;
 import java.nio.file.Files;
 import java.nio.file.Path;
@@ -25,6 +26,7 @@ import org.junit.jupiter.api.Test;
  * tables end with fewer files, every query returns the same rows, VACUUM deletes the replaced files, and the run is in
  * {@code runs}; a predicate Delta cannot apply to partitions and a short retention are refused before anything runs.
  */
+@SparkTest
 class MaintainTest {
   private static final List<TaskSpec> TASKS = List.of(TaskSpec.of(Task.SPOTTING), TaskSpec.of(Task.PARSE));
   private static final LocalDate FIRST_NIGHT = LocalDate.of(2026, 12, 1);

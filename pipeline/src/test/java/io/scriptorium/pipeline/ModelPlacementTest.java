@@ -3,10 +3,12 @@ package io.scriptorium.pipeline;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
+import io.scriptorium.testing.UnitTest;
 import java.util.List;
 import org.junit.jupiter.api.Test;
 
 /** The executor's device follows Spark's GPU assignment; credentials never ride in URIs. */
+@UnitTest
 class ModelPlacementTest {
 
   @Test

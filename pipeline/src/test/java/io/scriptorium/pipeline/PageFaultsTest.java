@@ -4,6 +4,7 @@ import static org.assertj.core.api.Assertions.assertThat;
 
 import io.scriptorium.model.Task;
 import io.scriptorium.model.TaskSpec;
+import io.scriptorium.testing.SparkTest;
 import java.nio.file.Path;
 import java.time.LocalDate;
 import java.util.List;
@@ -22,6 +23,7 @@ import org.junit.jupiter.api.Test;
  * ({@code unexpected_error}, {@code timeout}) while the pages sharing their tasks are read and the run succeeds; a
  * later run retries them, and at {@code maxAttempts} they are quarantined.
  */
+@SparkTest
 class PageFaultsTest {
   private static final List<TaskSpec> TASKS = List.of(TaskSpec.of(Task.SPOTTING));
 

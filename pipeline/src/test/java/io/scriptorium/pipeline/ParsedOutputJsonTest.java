@@ -2,13 +2,17 @@ package io.scriptorium.pipeline;
 
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
+import static org.assertj.core.api.Assertions.tuple;
 
 import com.google.gson.JsonObject;
 import com.google.gson.JsonParser;
 import io.scriptorium.pipeline.parse.OutputParsers;
+import io.scriptorium.testing.UnitTest;
+import java.util.List;
 import org.junit.jupiter.api.Test;
 
 /** {@code scriptorium parse}'s JSON, and the prompt readings derivation relies on; no Spark. */
+@UnitTest
 class ParsedOutputJsonTest {
   @Test
   void documentRecordsWithPixelBoxes() {
@@ -52,17 +56,16 @@ class ParsedOutputJsonTest {
   }
 
   @Test
-  void promptsSayTheTargetLanguageAndTheSingleKey() {
-    assertThat(DerivedTables.targetLanguage(ReparseTest.TRANSLATE_PROMPT)).isEqualTo("en");
-    assertThat(DerivedTables.targetLanguage("先提取文字，再将文字内容翻译为中文。")).isEqualTo("zh");
-    assertThat(DerivedTables.targetLanguage("First extract the text, then translate the text content into English. "
-        + "If it is a document, ignore the header and footer.")).isEqualTo("en");
-    assertThat(DerivedTables.targetLanguage("First extract the text, then translate the text content into German."))
-        .isEqualTo("German");
-    assertThat(DerivedTables.targetLanguage("Extract the text in the image.")).isNull();
-    assertThat(DerivedTables.singleKey("输出总金额的值。")).isEqualTo("总金额");
-    assertThat(DerivedTables.singleKey("Output the value of Total.")).isEqualTo("Total");
-    assertThat(DerivedTables.singleKey(ReparseTest.IE_PROMPT)).isNull();
+  void derivationTakesTheTaskParametersAsGivenNotFromThePrompt() {
+    // a single IE field: a bare answer becomes that field
+    assertThat(DerivedTables.derive("ie", null, List.of("总金额"), "￥77.10元", null, null).get(ParsedTables.FIELDS))
+        .extracting(r -> r.getString(1), r -> r.getString(2)).containsExactly(tuple("总金额", "￥77.10元"));
+    // several fields: a bare answer is no field
+    assertThat(DerivedTables.derive("ie", null, List.of("总金额", "单价"), "￥77.10元", null, null)
+        .get(ParsedTables.FIELDS)).isEmpty();
+    // translate: the language asked for, whatever the text says
+    assertThat(DerivedTables.derive("translate", "zh", null, "Hello", null, null).get(ParsedTables.TRANSLATIONS))
+        .extracting(r -> r.getString(0)).containsExactly("zh");
   }
 
   private static JsonObject parse(String json) {

@@ -6,6 +6,7 @@ import static org.assertj.core.api.Assertions.assertThatThrownBy;
 import io.scriptorium.model.BundleException;
 import io.scriptorium.model.Task;
 import io.scriptorium.model.TaskSpec;
+import io.scriptorium.testing.SparkTest;
 import java.nio.file.Path;
 import java.time.LocalDate;
 import java.util.List;
@@ -14,6 +15,7 @@ import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.Test;
 
 /** A nightly job pinned to a bundle refuses a bundle swapped in between two runs, manifest and files together (#16). */
+@SparkTest
 class PinnedBundleRunTest {
   private final SparkSession spark = SparkTestSession.get();
 

@@ -4,6 +4,7 @@ import static org.assertj.core.api.Assertions.assertThat;
 
 import io.scriptorium.model.Task;
 import io.scriptorium.model.TaskSpec;
+import io.scriptorium.testing.SparkTest;
 import java.awt.Color;
 import java.awt.Graphics2D;
 import java.awt.image.BufferedImage;
@@ -29,6 +30,7 @@ import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.Test;
 
 /** What planning makes of files that fail, vanish or change behind its back (#17 items 1, 7 and 8). */
+@SparkTest
 class PlanningFaultsTest {
   private static final List<TaskSpec> SPOTTING = List.of(TaskSpec.of(Task.SPOTTING));
 

@@ -3,9 +3,11 @@ package io.scriptorium.pipeline;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.tuple;
 
+import io.scriptorium.model.Sha256;
 import io.scriptorium.model.Task;
 import io.scriptorium.model.TaskSpec;
 import io.scriptorium.pipeline.parse.OutputParsers;
+import io.scriptorium.testing.SparkTest;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.sql.Date;
@@ -28,6 +30,7 @@ import org.junit.jupiter.api.Test;
  * The parsed tables hold what the parsers make of known raw outputs (literal samples from hunyuanocr.md §2); reparse
  * replaces exactly the selected outputs' rows, and changes nothing when run again; digitize fills them at commit.
  */
+@SparkTest
 class ReparseTest {
   /** §2.2 samples as one page: heading, paragraph with inline math, table with colspans, \tag formula, figure. */
   static final String PARSE_PAGE = String.join("\n\n",
@@ -53,9 +56,9 @@ class ReparseTest {
   static final String TRANSLATE_PROMPT = "先提取文字，再将文字内容翻译为英文。若是文档，则其中页眉、页脚忽略。"
       + "公式用latex格式表示，表格用html格式表示。";
 
-  static final String PAGE = Ids.sha256Hex("parse page");
-  static final String RECEIPT = Ids.sha256Hex("taxi receipt");
-  static final String LETTER = Ids.sha256Hex("letter");
+  static final String PAGE = Sha256.hex("parse page");
+  static final String RECEIPT = Sha256.hex("taxi receipt");
+  static final String LETTER = Sha256.hex("letter");
   static final LocalDate NIGHT_1 = LocalDate.of(2026, 11, 23);
   static final LocalDate NIGHT_2 = LocalDate.of(2026, 11, 24);
   static final List<String> DERIVED = List.of("blocks", "tables", "formulas", "figures", "fields", "translations",
@@ -106,16 +109,16 @@ class ReparseTest {
         tuple(0, 4, CAPTION, 108, 112, 875, 480, 108, 56, 875, 240, v));
 
     assertThat(rows(warehouse, "SELECT prompt_sha256, field_no, key, value, parser_version FROM scriptorium.fields"
-        + " ORDER BY prompt_sha256 = '" + Ids.sha256Hex(IE_PROMPT) + "' DESC, field_no")).containsExactly(
-        tuple(Ids.sha256Hex(IE_PROMPT), 0, "单价", "3.00", v),
-        tuple(Ids.sha256Hex(IE_PROMPT), 1, "上车时间", "09:01", v),
-        tuple(Ids.sha256Hex(IE_PROMPT), 2, "发票号码", "42609332", v),
-        tuple(Ids.sha256Hex(IE_PROMPT), 3, "省前缀", "陕", v),
-        tuple(Ids.sha256Hex(IE_PROMPT), 4, "总金额", "￥77.10元", v),
-        tuple(Ids.sha256Hex(IE_PROMPT), 5, "发票代码", "161002018100", v),
-        tuple(Ids.sha256Hex(IE_PROMPT), 6, "下车时间", "09:51", v),
-        tuple(Ids.sha256Hex(IE_PROMPT), 7, "里程数", "26.1km", v),
-        tuple(Ids.sha256Hex("输出总金额的值。"), 0, "总金额", "￥77.10元", v)); // a single-key answer is a bare value
+        + " ORDER BY prompt_sha256 = '" + Sha256.hex(IE_PROMPT) + "' DESC, field_no")).containsExactly(
+        tuple(Sha256.hex(IE_PROMPT), 0, "单价", "3.00", v),
+        tuple(Sha256.hex(IE_PROMPT), 1, "上车时间", "09:01", v),
+        tuple(Sha256.hex(IE_PROMPT), 2, "发票号码", "42609332", v),
+        tuple(Sha256.hex(IE_PROMPT), 3, "省前缀", "陕", v),
+        tuple(Sha256.hex(IE_PROMPT), 4, "总金额", "￥77.10元", v),
+        tuple(Sha256.hex(IE_PROMPT), 5, "发票代码", "161002018100", v),
+        tuple(Sha256.hex(IE_PROMPT), 6, "下车时间", "09:51", v),
+        tuple(Sha256.hex(IE_PROMPT), 7, "里程数", "26.1km", v),
+        tuple(Sha256.hex("输出总金额的值。"), 0, "总金额", "￥77.10元", v)); // a single-key answer is a bare value
 
     assertThat(rows(warehouse, "SELECT content_sha256, target_language, text, parser_version, run_id"
         + " FROM scriptorium.translations")).containsExactly(tuple(LETTER, "en", TRANSLATION, v, id));
@@ -260,7 +263,7 @@ class ReparseTest {
     v.put("task", task);
     v.put("prompt_language", "zh");
     v.put("prompt", prompt);
-    v.put("prompt_sha256", Ids.sha256Hex(prompt));
+    v.put("prompt_sha256", Sha256.hex(prompt));
     v.put("text", text);
     v.put("finish_reason", "stop");
     v.put("model_id", "hunyuan-ocr");
@@ -270,6 +273,12 @@ class ReparseTest {
     v.put("created_at", Timestamp.valueOf(night.atStartOfDay()));
     v.put("collection", "letters");
     v.put("batch_date", Date.valueOf(night));
+    // the parameters as asked, recorded beside the prompts they render
+    if (task.equals("translate")) {
+      v.put("target_language", "en");
+    } else if (prompt.equals("输出总金额的值。")) {
+      v.put("ie_fields", List.of("总金额"));
+    }
     return row(Tables.RAW_OUTPUTS_SCHEMA, v);
   }
 

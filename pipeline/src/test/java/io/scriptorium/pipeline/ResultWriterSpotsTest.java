@@ -3,6 +3,8 @@ package io.scriptorium.pipeline;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.tuple;
 
+import io.scriptorium.model.Sha256;
+import io.scriptorium.testing.SparkTest;
 import java.sql.Date;
 import java.sql.Timestamp;
 import java.time.LocalDate;
@@ -23,9 +25,10 @@ import scala.jdk.javaapi.CollectionConverters;
  * Re-inference replaces an output's spot lines exactly: the chunk commit digitize and rerun make ({@link
  * ResultWriter#commit}) leaves the new lines of a re-inferred key and none of its old ones, other keys untouched.
  */
+@SparkTest
 class ResultWriterSpotsTest {
-  private static final String PAGE = Ids.sha256Hex("re-inferred page");
-  private static final String OTHER = Ids.sha256Hex("other page");
+  private static final String PAGE = Sha256.hex("re-inferred page");
+  private static final String OTHER = Sha256.hex("other page");
   private static final String PROMPT = "检测并识别图片中的文字，将文本坐标格式化输出。";
   private static final LocalDate NIGHT = LocalDate.of(2026, 11, 23);
 
@@ -64,9 +67,9 @@ class ResultWriterSpotsTest {
       text.append("<ref>").append(lines.get(i)).append("</ref><quad>(10,").append(y).append("),(500,")
           .append(y + 10).append(")</quad>");
       spots.add(RowFactory.create(i, lines.get(i), 10, y * 2, 500, (y + 10) * 2, 10, y, 500, y + 10,
-          Ids.sha256Hex(PROMPT)));
+          Sha256.hex(PROMPT)));
     }
-    Row output = RowFactory.create("spotting", "zh", PROMPT, Ids.sha256Hex(PROMPT), text.toString(), "stop", 100,
+    Row output = RowFactory.create("spotting", "zh", PROMPT, Sha256.hex(PROMPT), text.toString(), "stop", 100,
         50, 1.0, 1.0, 1.0, new Timestamp(0));
     Map<String, Object> v = new HashMap<>();
     v.put("page_id", content.substring(0, 32));

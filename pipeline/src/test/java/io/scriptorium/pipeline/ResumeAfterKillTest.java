@@ -4,6 +4,7 @@ import static org.assertj.core.api.Assertions.assertThat;
 
 import io.scriptorium.model.Task;
 import io.scriptorium.model.TaskSpec;
+import io.scriptorium.testing.SparkTest;
 import java.lang.management.ManagementFactory;
 import java.nio.file.Path;
 import java.time.Duration;
@@ -19,6 +20,7 @@ import org.junit.jupiter.api.Test;
  * A driver killed with SIGKILL after some chunks were committed: the next run redoes only the uncommitted
  * pages, every (page, task) is in the tables exactly once, and {@code runs} shows the killed run as interrupted.
  */
+@SparkTest
 class ResumeAfterKillTest {
   private static final int PAGES = 12;
   private static final int CHUNK_PAGES = 3;

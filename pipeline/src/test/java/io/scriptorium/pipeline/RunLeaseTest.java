@@ -6,6 +6,7 @@ import static org.assertj.core.api.Assertions.assertThatThrownBy;
 import io.scriptorium.model.ModelInfo;
 import io.scriptorium.model.Task;
 import io.scriptorium.model.TaskSpec;
+import io.scriptorium.testing.SparkTest;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.sql.Date;
@@ -26,6 +27,7 @@ import org.junit.jupiter.api.Test;
  * One live run per (collection, batch date), heartbeats, and what the next run does about runs whose driver died
  * (#17 items 2, 6 and 7).
  */
+@SparkTest
 class RunLeaseTest {
   private static final List<TaskSpec> SPOTTING = List.of(TaskSpec.of(Task.SPOTTING));
   private static final LocalDate NIGHT = LocalDate.of(2026, 12, 5);

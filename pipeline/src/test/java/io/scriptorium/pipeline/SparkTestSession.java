@@ -4,7 +4,6 @@ import java.io.IOException;
 import java.io.UncheckedIOException;
 import java.nio.file.Files;
 import java.nio.file.Path;
-import java.nio.file.Paths;
 import org.apache.spark.sql.SparkSession;
 
 /**
@@ -49,8 +48,8 @@ public final class SparkTestSession {
     }
   }
 
-  /** The shared test data set beside the repository ({@code ../shared/data}). */
+  /** The shared test data set beside the repository ({@code ../shared/data}); skips the calling test without it. */
   public static Path sharedData() {
-    return Paths.get(System.getProperty("scriptorium.shared.dir", "../shared")).resolve("data").toAbsolutePath().normalize();
+    return io.scriptorium.testing.SharedData.dir();
   }
 }

@@ -5,6 +5,7 @@ import static org.assertj.core.api.Assertions.assertThat;
 import io.scriptorium.model.Task;
 import io.scriptorium.model.TaskSpec;
 import io.scriptorium.pipeline.report.PageReport;
+import io.scriptorium.testing.SparkTest;
 import java.nio.file.Path;
 import java.time.LocalDate;
 import java.util.List;
@@ -17,6 +18,7 @@ import org.junit.jupiter.api.Test;
  * what they say in report, reparse, rerun and requeue (pasted into SQL text, {@code pages WHERE (true)} was read as
  * a table alias with a column list and failed with ASSIGNMENT_ARITY_MISMATCH).
  */
+@SparkTest
 class WherePredicateTest {
   private static final List<TaskSpec> SPOTTING = List.of(TaskSpec.of(Task.SPOTTING));
   private static final String SUBQUERY =

@@ -2,6 +2,7 @@ package io.scriptorium.udfs;
 
 import static org.apache.spark.sql.functions.udf;
 
+import io.scriptorium.pipeline.eval.LatexNormaliser;
 import io.scriptorium.pipeline.parse.Cell;
 import io.scriptorium.pipeline.parse.Formula;
 import io.scriptorium.pipeline.parse.OutputParsers;
@@ -27,15 +28,17 @@ final class DocumentFunctions {
       .add("colspan", DataTypes.IntegerType)
       .add("text", DataTypes.StringType);
 
+  /** Field names as in scriptorium.tables, so a query reads the same with either source. */
   static final StructType TABLE = new StructType()
-      .add("block_order", DataTypes.IntegerType)
+      .add("block_no", DataTypes.IntegerType)
       .add("caption", DataTypes.StringType)
       .add("html", DataTypes.StringType)
-      .add("n_rows", DataTypes.IntegerType)
-      .add("n_cols", DataTypes.IntegerType);
+      .add("row_count", DataTypes.IntegerType)
+      .add("col_count", DataTypes.IntegerType);
 
+  /** Field names as in scriptorium.formulas. */
   static final StructType FORMULA = new StructType()
-      .add("block_order", DataTypes.IntegerType)
+      .add("block_no", DataTypes.IntegerType)
       .add("display", DataTypes.BooleanType)
       .add("latex", DataTypes.StringType)
       .add("equation_number", DataTypes.StringType)
@@ -69,8 +72,8 @@ final class DocumentFunctions {
                 + " | k | v |\n | --- | --- |\n | a\\|b | 1 |",
             Map.of(1, () -> udf((UDF1<Object, String>) html -> markdown(Args.string(html)), DataTypes.StringType))),
         new SqlFunction("ocr_document_tables",
-            "_FUNC_(markdown) - Returns the tables of a document-parsing answer as array<struct<block_order:int, "
-                + "caption:string, html:string, n_rows:int, n_cols:int>>, html being the sanitised table. NULL if "
+            "_FUNC_(markdown) - Returns the tables of a document-parsing answer as array<struct<block_no:int, "
+                + "caption:string, html:string, row_count:int, col_count:int>>, html being the sanitised table. NULL if "
                 + "markdown is NULL.",
             "markdown - a parse (or translate) answer",
             "> SELECT page_id, t.html FROM scriptorium.current_outputs LATERAL VIEW explode(_FUNC_(text)) x AS t "
@@ -78,20 +81,20 @@ final class DocumentFunctions {
             Map.of(1, () -> udf((UDF1<Object, List<Row>>) md -> tables(Args.string(md)), new ArrayType(TABLE, false)))),
         new SqlFunction("ocr_document_formulas",
             "_FUNC_(markdown) - Returns the formulas of a document-parsing answer, display and inline, in reading "
-                + "order, as array<struct<block_order:int, display:boolean, latex:string, equation_number:string, "
+                + "order, as array<struct<block_no:int, display:boolean, latex:string, equation_number:string, "
                 + "balanced:boolean>>. NULL if markdown is NULL.",
             "markdown - a parse (or translate) answer",
             "> SELECT _FUNC_('Energy $E = mc^2$.')[0].latex;\n E = mc^2",
             Map.of(1, () -> udf((UDF1<Object, List<Row>>) md -> formulas(Args.string(md)), new ArrayType(FORMULA, false)))),
         new SqlFunction("latex_normalize",
-            "_FUNC_(latex) - Returns the formula in a canonical form for comparison: math delimiters and the equation "
-                + "number removed, split into LaTeX tokens (commands, escaped characters, single characters) joined "
-                + "by single spaces, spacing commands (\\, \\: \\; \\! \\quad \\qquad '\\ ' ~) dropped. NULL if "
-                + "latex is NULL.",
-            "latex - a formula, with or without $..$, $$..$$, \\[..\\], \\(..\\) and \\tag{..}",
-            "> SELECT _FUNC_('$$\\\\frac{a}{b}\\\\,+x^{2} \\\\tag{3}$$');\n \\frac { a } { b } + x ^ { 2 }",
-            Map.of(1, () -> udf((UDF1<Object, String>) latex -> LatexTokens.normalize(Args.string(latex)),
-                DataTypes.StringType))),
+            "_FUNC_(latex) - Returns the formula in the canonical form that eval's formula_ned compares "
+                + "(OmniDocBench's normalized_formula): surrounding whitespace, $ and newlines stripped, the content "
+                + "of a \\[..\\] kept, \\tag{..}, \\hspace{..}, \\begin{..} and \\end{..} deleted, font, style "
+                + "and spacing commands (\\mathrm, \\text, \\quad, ...), \\left, \\right and every space "
+                + "deleted as plain substrings, lower-cased. NULL if latex is NULL.",
+            "latex - a formula, with or without $..$, $$..$$ or \\[..\\] and \\tag{..}",
+            "> SELECT _FUNC_('$$\\\\mathrm{X} \\\\quad = \\\\left( a \\\\right) \\\\tag{3}$$');\n {x}=(a)",
+            Map.of(1, () -> udf((UDF1<Object, String>) latex -> latex(Args.string(latex)), DataTypes.StringType))),
         new SqlFunction("ocr_trim_repetition",
             "_FUNC_(text) - Returns struct<text:string, trimmed:boolean, unit_length:int, repeats:int>: the text with "
                 + "a looping tail cut to one copy by HunyuanOCR's official rule (outputs of 8,000+ characters, 10+ "
@@ -181,6 +184,11 @@ final class DocumentFunctions {
       rows.add(RowFactory.create(f.blockOrder(), f.display(), f.latex(), f.equationNumber(), f.balanced()));
     }
     return rows;
+  }
+
+  /** NULL stays NULL: {@link LatexNormaliser} itself reads a missing formula as empty, as OmniDocBench does. */
+  static String latex(String latex) {
+    return latex == null ? null : LatexNormaliser.normalise(latex);
   }
 
   static Row trim(String text) {

@@ -2,6 +2,7 @@ package io.scriptorium.udfs;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
+import io.scriptorium.testing.SparkTest;
 import java.util.List;
 import io.scriptorium.pipeline.FaultyFileSystem;
 import org.apache.spark.sql.Row;
@@ -9,6 +10,7 @@ import org.apache.spark.sql.SparkSession;
 import org.junit.jupiter.api.Test;
 
 /** hunyuan_ocr over the binaryFile source with the tiny model: struct results, NULL for bad rows, never a failure. */
+@SparkTest
 class HunyuanOcrFunctionTest {
   private final SparkSession spark = TestSessions.get();
   private final TestWarehouse warehouse = TestWarehouse.get();

@@ -7,6 +7,7 @@ import com.google.gson.JsonArray;
 import com.google.gson.JsonElement;
 import com.google.gson.JsonObject;
 import com.google.gson.JsonParser;
+import io.scriptorium.testing.SparkTest;
 import java.io.IOException;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
@@ -27,6 +28,7 @@ import org.junit.jupiter.api.TestFactory;
  * <p>The notebooks' convention, checked here: the setup cell is tagged {@code setup}; every other code cell holds
  * only {@code spark.sql("""...""")} calls (optionally followed by {@code .show(...)}), with no Python formatting.
  */
+@SparkTest
 class NotebooksTest {
   private static final Pattern STATEMENT = Pattern.compile("spark\\.sql\\(\\s*\"\"\"(.*?)\"\"\"\\s*\\)", Pattern.DOTALL);
   private static final Pattern SHOW = Pattern.compile("\\.show\\([^()]*\\)");

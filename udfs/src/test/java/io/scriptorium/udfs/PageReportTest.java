@@ -5,6 +5,7 @@ import static org.junit.jupiter.api.Assumptions.assumeTrue;
 
 import io.scriptorium.pipeline.SparkTestSession;
 import io.scriptorium.pipeline.report.PageReport;
+import io.scriptorium.testing.SparkTest;
 import java.awt.image.BufferedImage;
 import java.io.ByteArrayOutputStream;
 import java.io.IOException;
@@ -31,6 +32,7 @@ import org.junit.jupiter.api.Test;
  * then rendered by headless Chromium (screenshot: the page drew, the page image loaded; DOM after load: no script
  * ran, no event handler got through). Skipped only when {@code /usr/bin/chromium} is absent.
  */
+@SparkTest
 class PageReportTest {
   private static final Path CHROMIUM = Paths.get("/usr/bin/chromium");
   private static final int WIDTH = 1280;

@@ -2,6 +2,7 @@ package io.scriptorium.udfs;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
+import io.scriptorium.testing.SparkTest;
 import java.util.List;
 import java.util.Map;
 import java.util.stream.Collectors;
@@ -10,6 +11,7 @@ import org.apache.spark.sql.SparkSession;
 import org.junit.jupiter.api.Test;
 
 /** The warehouse views over a warehouse written by the pipeline; page_text agrees with ocr_page_text. */
+@SparkTest
 class ViewsTest {
   private final SparkSession spark = TestSessions.get();
   private final TestWarehouse warehouse = TestWarehouse.get();

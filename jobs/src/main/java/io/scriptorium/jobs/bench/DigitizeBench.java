@@ -72,6 +72,9 @@ final class DigitizeBench {
         spark.conf().unset("spark.databricks.delta.snapshotPartitions");
       }
     }
+    ctx.log("digitize: digitize on %d pages again, each chunk committed before the next one infers", n);
+    Timed sequential = withConf(spark, ScriptoriumConf.COMMIT_CHUNKS_IN_FLIGHT, "0",
+        () -> digitize(scriptorium, dir, "warehouse-sequential"));
     ctx.log("digitize: bare loop again");
     double load2 = Host.load();
     BareLoop.Result bare2 = BareLoop.run(runtime, prompts, pages, threads, inFlight);
@@ -92,6 +95,73 @@ final class DigitizeBench {
       report(f, "_shuffle" + few, tuned, bareRate, "same, with spark.sql.shuffle.partitions=" + few
           + " and spark.databricks.delta.snapshotPartitions=" + few + " (small-data tuning, 2 x cores)");
     }
+    report(f, "_sequential_commits", sequential, bareRate, "same as digitize_pages_per_s, with "
+        + ScriptoriumConf.COMMIT_CHUNKS_IN_FLIGHT + "=0: each chunk committed before the next one infers (before the"
+        + " overlap)");
+    slowModel(ctx, dir, threads, inFlight);
+  }
+
+  /**
+   * The same comparison with a model about as slow per page as the real one on a GPU (about 1 s): the tiny twin with
+   * its token caps raised until the bare loop takes about a second per page, on fewer pages in smaller chunks.
+   */
+  private static void slowModel(BenchContext ctx, Path dir, int threads, int inFlight) throws Exception {
+    Figures f = ctx.figures();
+    SparkSession spark = ctx.spark();
+    int n = ctx.quick() ? 4 : 120;
+    int chunkPages = Math.max(1, n / 4);
+    List<String> probe = generate(dir.resolve("slow-probe"), 2_000_000, ctx.quick() ? 2 : 8);
+    int cap = 48;
+    double secondsPerPage = 0;
+    for (int round = 0; round < 3; round++) { // a few rounds: time is not quite linear in the cap
+      OcrRuntime runtime = OcrRuntime.shared(new ScriptoriumConf(spark.conf()).runtimeConfig(
+          TinyBundles.withMaxNewTokens(dir.resolve("slow-model-" + cap), cap).toString()));
+      List<Prompt> prompts = TASKS.stream().map(runtime::prompt).toList();
+      BareLoop.Result r = BareLoop.run(runtime, prompts, probe, threads, inFlight);
+      secondsPerPage = r.seconds() / r.pages();
+      ctx.log("digitize: slow model calibration: cap %d tokens -> %.2f s per page", cap, secondsPerPage);
+      if (Math.abs(secondsPerPage - 1.0) < 0.15 || ctx.quick()) {
+        break;
+      }
+      cap = (int) Math.max(48, Math.min(4096, Math.round(cap / secondsPerPage)));
+    }
+    Path model = dir.resolve("slow-model-" + cap);
+    TinyBundles.withMaxNewTokens(model, cap);
+    OcrRuntime runtime = OcrRuntime.shared(new ScriptoriumConf(spark.conf()).runtimeConfig(model.toString()));
+    List<Prompt> prompts = TASKS.stream().map(runtime::prompt).toList();
+    List<String> pages = generate(dir.resolve("slow-pages"), 3_000_000, n);
+    ctx.log("digitize: slow model (cap %d tokens): bare loop, digitize, digitize with sequential commits on %d pages",
+        cap, n);
+    BareLoop.Result bare = BareLoop.run(runtime, prompts, pages, threads, inFlight);
+    Timed overlapped = withConf(spark, ScriptoriumConf.CHUNK_PAGES, String.valueOf(chunkPages),
+        () -> digitize(Scriptorium.get(spark), dir.resolve("slow-pages"), dir.resolve("warehouse-slow"), model));
+    Timed sequential = withConf(spark, ScriptoriumConf.CHUNK_PAGES, String.valueOf(chunkPages),
+        () -> withConf(spark, ScriptoriumConf.COMMIT_CHUNKS_IN_FLIGHT, "0",
+            () -> digitize(Scriptorium.get(spark), dir.resolve("slow-pages"), dir.resolve("warehouse-slow-seq"), model)));
+    String setup = String.format(Locale.ROOT, "simulated slow model: the tiny twin with every task capped at %d new"
+        + " tokens (it loops to the cap), bare loop %.2f s per page, %d pages, chunkPages=%d", cap,
+        bare.seconds() / bare.pages(), n, chunkPages);
+    f.add("digitize_vs_bare_ratio_at_1s_per_page", overlapped.rate() / bare.pagesPerSecond(), "x", String.format(
+        Locale.ROOT, "measured: digitize %.3f pages/s (%.1f s) / bare %.3f pages/s; %s", overlapped.rate(),
+        overlapped.seconds(), bare.pagesPerSecond(), setup));
+    f.add("digitize_vs_bare_ratio_at_1s_per_page_sequential_commits", sequential.rate() / bare.pagesPerSecond(), "x",
+        String.format(Locale.ROOT, "measured: digitize %.3f pages/s (%.1f s) with %s=0; %s", sequential.rate(),
+            sequential.seconds(), ScriptoriumConf.COMMIT_CHUNKS_IN_FLIGHT, setup));
+  }
+
+  private static <T> T withConf(SparkSession spark, String key, String value, java.util.concurrent.Callable<T> body)
+      throws Exception {
+    String before = spark.conf().getOption(key).getOrElse(() -> null);
+    spark.conf().set(key, value);
+    try {
+      return body.call();
+    } finally {
+      if (before == null) {
+        spark.conf().unset(key);
+      } else {
+        spark.conf().set(key, before);
+      }
+    }
   }
 
   private record Timed(RunSummary run, double seconds) {
@@ -101,8 +171,13 @@ final class DigitizeBench {
   }
 
   private static Timed digitize(Scriptorium scriptorium, Path dir, String warehouse) {
+    return digitize(scriptorium, dir.resolve("pages"), dir.resolve(warehouse), null);
+  }
+
+  private static Timed digitize(Scriptorium scriptorium, Path pages, Path warehouse, Path model) {
     long start = System.nanoTime();
-    RunSummary run = scriptorium.digitize(options(dir.resolve("pages"), dir.resolve(warehouse)));
+    RunSummary run = scriptorium.digitize(new DigitizeOptions(List.of(pages.toUri().toString()), null, null,
+        warehouse.toUri().toString(), "bench", LocalDate.now(), TASKS, model == null ? null : model.toString()));
     return new Timed(run, (System.nanoTime() - start) / 1e9);
   }
 

@@ -68,7 +68,8 @@ final class PreprocessBench {
     double javaWall = pages / (wall / 1e9);
     f.add("preprocess_pages_per_s_java", javaCpu, "pages/s", "per core = pages / process CPU seconds; " + what
         + String.format(Locale.ROOT, "; wall ms/page: decode %.1f, resize+normalise+patchify %.1f", decodeNs / 1e6 / pages,
-            prepareNs / 1e6 / pages) + "; " + Host.describe());
+            prepareNs / 1e6 / pages) + "; JPEG/PNG decoder: " + PageReader.jpegPngDecoder() + "; "
+        + Host.describe());
     f.add("preprocess_pages_per_s_java_wall", javaWall, "pages/s", "same run, pages / wall seconds (load-sensitive)");
 
     ctx.log("preprocess: Pillow + numpy on the same files");

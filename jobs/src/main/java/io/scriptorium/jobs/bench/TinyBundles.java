@@ -23,6 +23,24 @@ final class TinyBundles {
 
   /** The tiny twin with the real model's preprocessing limits: for preprocessing benchmarks (the model is not run). */
   static Path withRealPreprocessing(Path dir) throws IOException {
+    return withManifest(dir, manifest -> {
+      JsonObject preprocessing = manifest.getAsJsonObject("preprocessing");
+      preprocessing.addProperty("min_pixels", REAL_MIN_PIXELS);
+      preprocessing.addProperty("max_pixels", REAL_MAX_PIXELS);
+    });
+  }
+
+  /** The tiny twin with every task capped at {@code maxNewTokens}: a slower model (the twin loops to its cap). */
+  static Path withMaxNewTokens(Path dir, int maxNewTokens) throws IOException {
+    return withManifest(dir, manifest -> {
+      JsonObject caps = manifest.getAsJsonObject("generation").getAsJsonObject("max_new_tokens");
+      for (String task : List.copyOf(caps.keySet())) {
+        caps.addProperty(task, maxNewTokens);
+      }
+    });
+  }
+
+  private static Path withManifest(Path dir, java.util.function.Consumer<JsonObject> change) throws IOException {
     Files.createDirectories(dir);
     for (String name : List.of("model.pt", "tokenizer.json", "manifest.json")) {
       try (InputStream in = TinyBundles.class.getClassLoader().getResourceAsStream(RESOURCES + name)) {
@@ -34,9 +52,7 @@ final class TinyBundles {
     }
     Path manifestFile = dir.resolve("manifest.json");
     JsonObject manifest = JsonParser.parseString(Files.readString(manifestFile, StandardCharsets.UTF_8)).getAsJsonObject();
-    JsonObject preprocessing = manifest.getAsJsonObject("preprocessing");
-    preprocessing.addProperty("min_pixels", REAL_MIN_PIXELS);
-    preprocessing.addProperty("max_pixels", REAL_MAX_PIXELS);
+    change.accept(manifest);
     Files.writeString(manifestFile, new GsonBuilder().setPrettyPrinting().disableHtmlEscaping().create().toJson(manifest),
         StandardCharsets.UTF_8);
     return dir;

@@ -1,5 +1,6 @@
 package io.scriptorium.pipeline.eval;
 
+import io.scriptorium.pipeline.text.EditDistance;
 import java.text.Normalizer;
 import java.util.ArrayList;
 import java.util.List;

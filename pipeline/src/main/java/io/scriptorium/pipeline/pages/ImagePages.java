@@ -15,7 +15,8 @@ import org.slf4j.LoggerFactory;
 import org.w3c.dom.Node;
 
 /**
- * Raster images through ImageIO (TwelveMonkeys for JPEG, TIFF, BMP and WebP; the JDK for PNG and GIF). Every image
+ * Raster images: JPEG and PNG through libjpeg-turbo and libpng where their RGB is Pillow's ({@link NativeDecoder}),
+ * everything else through ImageIO (TwelveMonkeys for JPEG, TIFF, BMP and WebP; the JDK for PNG and GIF). Every image
  * of a TIFF is a page. Pages are decoded at full resolution, never subsampled, and converted to RGB as Pillow does
  * ({@link Rgb}, {@link JpegRgb}): what the official processor resizes is what the model here resizes.
  */
@@ -29,16 +30,19 @@ final class ImagePages implements PageSource {
   private final SourceAccess access;
   private final ImageInputStream in;
   private final ImageReader reader;
+  private final boolean nativeDecoding;
   private int pageCount = -1;
   private FileScan scan;
 
-  private ImagePages(SourceAccess access, ImageInputStream in, ImageReader reader) {
+  private ImagePages(SourceAccess access, ImageInputStream in, ImageReader reader, boolean nativeDecoding) {
     this.access = access;
     this.in = in;
     this.reader = reader;
+    this.nativeDecoding = nativeDecoding;
   }
 
-  static ImagePages open(SourceAccess access, boolean headerOnly) throws Problem {
+  /** @param nativeDecoding whether JPEG and PNG may go through {@link NativeDecoder} (false: ImageIO only) */
+  static ImagePages open(SourceAccess access, boolean headerOnly, boolean nativeDecoding) throws Problem {
     PageFormat format = access.format();
     Iterator<ImageReader> readers = ImageIO.getImageReadersByFormatName(format.id());
     if (!readers.hasNext()) {
@@ -59,7 +63,7 @@ final class ImagePages implements PageSource {
       throw e;
     }
     reader.setInput(in, false, true);
-    return new ImagePages(access, in, reader);
+    return new ImagePages(access, in, reader, nativeDecoding);
   }
 
   @Override
@@ -110,7 +114,11 @@ final class ImagePages implements PageSource {
     }
     BufferedImage image;
     try {
-      image = access.format() == PageFormat.JPEG ? JpegRgb.read(reader, JpegRgb.space(access.localFile())) : null;
+      JpegRgb.Frame frame = access.format() == PageFormat.JPEG ? JpegRgb.frame(access.localFile()) : null;
+      image = nativeImage(size, frame);
+      if (image == null && frame != null) {
+        image = JpegRgb.read(reader, frame.space());
+      }
       if (image == null) {
         BufferedImage decoded = reader.read(pageNo - 1, reader.getDefaultReadParam());
         if (access.format() == PageFormat.TIFF && associatedAlpha(pageNo - 1)) {
@@ -131,6 +139,22 @@ final class ImagePages implements PageSource {
     }
     String sha = wholeFile ? scan().sha256() : Rgb.sha256(image);
     return new Decoded(image, size.width(), size.height(), sha);
+  }
+
+  /**
+   * The page through {@link NativeDecoder} when its flavour decodes to Pillow's pixels there, else null. Pages over
+   * Pillow's warning size stay with ImageIO, whose out-of-memory failure is reported as a decompression bomb.
+   */
+  private BufferedImage nativeImage(Size size, JpegRgb.Frame frame) throws IOException, Problem {
+    if (!nativeDecoding || size.pixels() > PILLOW_WARNING_PIXELS) {
+      return null;
+    }
+    boolean pillows = switch (access.format()) {
+      case JPEG -> frame != null && frame.libjpegRgbIsPillows();
+      case PNG -> NativeDecoder.pngIsPillows(access.localFile());
+      default -> false;
+    };
+    return pillows ? NativeDecoder.decode(access.localFile(), size.width(), size.height()) : null;
   }
 
   /**

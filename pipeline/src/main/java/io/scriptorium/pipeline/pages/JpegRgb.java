@@ -1,16 +1,11 @@
 package io.scriptorium.pipeline.pages;
 
 import io.scriptorium.model.RgbRows;
-import java.awt.Point;
-import java.awt.color.ColorSpace;
 import java.awt.image.BufferedImage;
-import java.awt.image.ColorModel;
-import java.awt.image.ComponentColorModel;
 import java.awt.image.DataBuffer;
 import java.awt.image.DataBufferByte;
 import java.awt.image.PixelInterleavedSampleModel;
 import java.awt.image.Raster;
-import java.awt.image.WritableRaster;
 import java.io.BufferedInputStream;
 import java.io.DataInputStream;
 import java.io.EOFException;
@@ -23,7 +18,8 @@ import java.util.Arrays;
 import javax.imageio.ImageReader;
 
 /**
- * JPEG to RGB the way Pillow gets it from libjpeg-turbo, ignoring embedded ICC profiles.
+ * JPEG to RGB the way Pillow gets it from libjpeg-turbo, ignoring embedded ICC profiles, through ImageIO: for the
+ * files {@link NativeDecoder} does not take (CMYK, YCCK, 12-bit, lossless) and where it cannot load.
  *
  * <p>TwelveMonkeys colour-manages JPEGs (an embedded ICC profile, or a generic CMYK profile for CMYK and YCCK files),
  * Pillow never does. So the samples are read as stored ({@link ImageReader#readRaster}: the JDK's libjpeg decodes and
@@ -39,6 +35,27 @@ import javax.imageio.ImageReader;
  */
 final class JpegRgb {
   enum Space { GREY, YCBCR, RGB, CMYK, YCCK }
+
+  /**
+   * What the markers before the first scan say.
+   *
+   * @param space the colour space libjpeg guesses
+   * @param marker the start-of-frame marker: 0xC0 baseline, 0xC1 extended, 0xC2 progressive, 0xC3 lossless; 0xC9 to
+   *     0xCB the same with arithmetic coding
+   * @param precision bits per sample
+   */
+  record Frame(Space space, int marker, int precision) {
+    /**
+     * Whether libjpeg-turbo's own RGB output is Pillow's {@code convert("RGB")}: 8-bit lossy frames (Huffman or
+     * arithmetic, sequential or progressive) in grey, YCbCr or RGB. CMYK and YCCK are not: OpenCV converts them to RGB
+     * with its own formula, so they keep this class's rules.
+     */
+    boolean libjpegRgbIsPillows() {
+      boolean lossy8 = precision == 8 && (marker == 0xC0 || marker == 0xC1 || marker == 0xC2 || marker == 0xC9
+          || marker == 0xCA);
+      return lossy8 && (space == Space.GREY || space == Space.YCBCR || space == Space.RGB);
+    }
+  }
 
   private static final int SCALEBITS = 16;
   private static final int ONE_HALF = 1 << (SCALEBITS - 1);
@@ -63,10 +80,10 @@ final class JpegRgb {
 
   private JpegRgb() {}
 
-  /** The file's JPEG colour space, or null when its header cannot be read (the decoder then reports the damage). */
-  static Space space(File file) throws IOException {
+  /** The file's JPEG frame, or null when its header cannot be read (the decoder then reports the damage). */
+  static Frame frame(File file) throws IOException {
     try (InputStream in = Files.newInputStream(file.toPath())) {
-      return space(new DataInputStream(new BufferedInputStream(in, 1 << 14)));
+      return frame(new DataInputStream(new BufferedInputStream(in, 1 << 14)));
     } catch (EOFException e) {
       return null;
     }
@@ -101,7 +118,7 @@ final class JpegRgb {
       } else {
         rgbToBgr(data, w * h);
       }
-      return bgrImage(data, w, h);
+      return Rgb.bgrImage(data, w, h);
     }
     BufferedImage out = new BufferedImage(w, h, BufferedImage.TYPE_3BYTE_BGR);
     byte[] dst = ((DataBufferByte) out.getRaster().getDataBuffer()).getData();
@@ -203,21 +220,8 @@ final class JpegRgb {
         && buffer.getOffset() == 0 && buffer.getData().length == raster.getWidth() * raster.getHeight() * bands;
   }
 
-  /** A {@code TYPE_3BYTE_BGR} image around interleaved B, G, R bytes (no copy). */
-  private static BufferedImage bgrImage(byte[] bgr, int w, int h) {
-    ColorModel cm = new ComponentColorModel(ColorSpace.getInstance(ColorSpace.CS_sRGB), new int[] {8, 8, 8}, false,
-        false, ColorModel.OPAQUE, DataBuffer.TYPE_BYTE);
-    WritableRaster raster = Raster.createInterleavedRaster(new DataBufferByte(bgr, bgr.length), w, h, w * 3, 3,
-        new int[] {2, 1, 0}, new Point(0, 0));
-    BufferedImage image = new BufferedImage(cm, raster, false, null);
-    if (image.getType() != BufferedImage.TYPE_3BYTE_BGR) {
-      throw new IllegalStateException("expected a TYPE_3BYTE_BGR image, got type " + image.getType());
-    }
-    return image;
-  }
-
   /** libjpeg-turbo's guess (jdapimin.c default_decompress_parms) from the markers before the first scan. */
-  static Space space(DataInputStream in) throws IOException {
+  static Frame frame(DataInputStream in) throws IOException {
     if (in.readUnsignedByte() != 0xFF || in.readUnsignedByte() != 0xD8) {
       return null;
     }
@@ -253,7 +257,8 @@ final class JpegRgb {
           return null;
         }
         int components = data[5] & 0xff;
-        return guess(components, jfif, adobeTransform, Arrays.copyOfRange(data, 6, data.length));
+        Space space = guess(components, jfif, adobeTransform, Arrays.copyOfRange(data, 6, data.length));
+        return space == null ? null : new Frame(space, marker, data[0] & 0xff);
       }
     }
   }

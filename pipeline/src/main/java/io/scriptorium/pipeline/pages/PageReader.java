@@ -13,6 +13,7 @@ public final class PageReader implements AutoCloseable {
   private final Configuration conf;
   private final PageOptions options;
   private final boolean copyLocal;
+  private final boolean nativeDecoding;
   private String openUri;
   private SourceAccess access;
   private PageSource pages;
@@ -24,10 +25,24 @@ public final class PageReader implements AutoCloseable {
 
   /** @param copyLocal copy {@code file:} sources to a temp file as if they were remote (for tests) */
   PageReader(Configuration conf, PageOptions options, boolean copyLocal) {
+    this(conf, options, copyLocal, true);
+  }
+
+  /** @param nativeDecoding false: JPEG and PNG through ImageIO too, as where the native decoder cannot load (tests) */
+  PageReader(Configuration conf, PageOptions options, boolean copyLocal, boolean nativeDecoding) {
     this.conf = Objects.requireNonNull(conf, "conf");
     this.options = Objects.requireNonNull(options, "options");
     this.copyLocal = copyLocal;
+    this.nativeDecoding = nativeDecoding;
     Plugins.register();
+  }
+
+  /**
+   * What decodes JPEG and PNG pages in this JVM, for reports: e.g. "libjpeg-turbo 3.1.2, libpng 1.6.53 (OpenCV
+   * 4.13.0, org.bytedeco)", or "ImageIO" where the native decoder cannot load. Loads it if not yet loaded.
+   */
+  public static String jpegPngDecoder() {
+    return NativeDecoder.available() ? NativeDecoder.description() : "ImageIO";
   }
 
   /**
@@ -72,7 +87,7 @@ public final class PageReader implements AutoCloseable {
     openUri = uri;
     try {
       access = SourceAccess.open(uri, conf, options, copyLocal);
-      pages = PageSource.open(access, false);
+      pages = PageSource.open(access, false, nativeDecoding);
       return pages;
     } catch (Problem p) {
       openProblem = p;

@@ -8,7 +8,13 @@ sealed interface PageSource extends Closeable permits ImagePages, PdfPages {
 
   /** @param headerOnly only {@link #pageCount()} and {@link #check} will be called: no need to copy remote images */
   static PageSource open(SourceAccess access, boolean headerOnly) throws Problem {
-    return access.format() == PageFormat.PDF ? PdfPages.open(access) : ImagePages.open(access, headerOnly);
+    return open(access, headerOnly, true);
+  }
+
+  /** @param nativeDecoding whether JPEG and PNG may be decoded by {@link NativeDecoder} (false: ImageIO only) */
+  static PageSource open(SourceAccess access, boolean headerOnly, boolean nativeDecoding) throws Problem {
+    return access.format() == PageFormat.PDF ? PdfPages.open(access)
+        : ImagePages.open(access, headerOnly, nativeDecoding);
   }
 
   int pageCount() throws Problem;

@@ -8,6 +8,8 @@
  * <ul>
  *   <li>Formats are recognised by content: JPEG (CMYK and YCCK too), PNG, TIFF (every image a page), BMP, GIF and
  *       WebP (first frame) through ImageIO and TwelveMonkeys, PDF through PDFBox (JBIG2 through jbig2-imageio).
+ *       JPEG and PNG go through libjpeg-turbo and libpng (OpenCV's builds) where their RGB is Pillow's bit for bit
+ *       and the native library loads; ImageIO otherwise, with the same pixels.
  *       A file whose name lies is read for what it is. Unknown content is {@code unsupported_format}, or
  *       {@code corrupt_image} / {@code corrupt_pdf} when its name claims one of our formats.
  *   <li>Every failure has a stable error class (constants of {@link io.scriptorium.pipeline.pages.PageFailure})

@@ -1,14 +1,26 @@
 package io.scriptorium.pipeline.report;
 
+import io.scriptorium.model.Sha256;
 import java.nio.charset.StandardCharsets;
-import java.security.MessageDigest;
-import java.security.NoSuchAlgorithmException;
+import java.util.ArrayList;
 import java.util.Base64;
+import java.util.List;
 import org.jsoup.Jsoup;
+import org.jsoup.nodes.DataNode;
 import org.jsoup.nodes.Document;
+import org.jsoup.nodes.DocumentType;
+import org.jsoup.nodes.Element;
+import org.jsoup.nodes.Node;
+import org.jsoup.parser.ParseSettings;
+import org.jsoup.parser.Parser;
+import org.jsoup.safety.Cleaner;
 import org.jsoup.safety.Safelist;
 
-/** Escaping and sanitising for the report: every string that did not come from this package goes through here. */
+/**
+ * The report's HTML as a jsoup tree: strings from the warehouse only ever become text nodes or attribute values, which
+ * jsoup escapes when it writes the tree, so no string can close a tag or open one. Tables are the one markup taken
+ * from outside, and only as nodes that a table-only safelist let through.
+ */
 final class Html {
   /** Table markup only, spans as the only attributes: what {@code Table#sanitisedHtml} promises, enforced again. */
   private static final Safelist TABLES = new Safelist()
@@ -18,43 +30,40 @@ final class Html {
 
   private Html() {}
 
-  /** Text and attribute values: {@code & < > " '} become entities, NUL becomes U+FFFD; null becomes "". */
-  static String escape(String text) {
-    if (text == null) {
-      return "";
-    }
-    StringBuilder out = new StringBuilder(text.length() + 16);
-    for (int i = 0; i < text.length(); i++) {
-      char c = text.charAt(i);
-      switch (c) {
-        case '&' -> out.append("&amp;");
-        case '<' -> out.append("&lt;");
-        case '>' -> out.append("&gt;");
-        case '"' -> out.append("&quot;");
-        case '\'' -> out.append("&#39;");
-        case '\u0000' -> out.append('\uFFFD');
-        default -> out.append(c);
-      }
-    }
-    return out.toString();
+  /** An empty page: doctype, language, charset, Content-Security-Policy, no referrer, title and the inline style. */
+  static Document document(String title, String csp, String css) {
+    Document doc = Document.createShell("");
+    // attribute names as written: SVG's viewBox and preserveAspectRatio are camel case
+    doc.parser(Parser.htmlParser().settings(ParseSettings.preserveCase));
+    doc.outputSettings().prettyPrint(false).charset(StandardCharsets.UTF_8);
+    doc.prependChild(new DocumentType("html", "", ""));
+    doc.selectFirst("html").attr("lang", "en");
+    Element head = doc.head();
+    head.appendElement("meta").attr("charset", "utf-8");
+    head.appendElement("meta").attr("http-equiv", "Content-Security-Policy").attr("content", csp);
+    head.appendElement("meta").attr("name", "referrer").attr("content", "no-referrer");
+    head.appendElement("title").appendText(text(title));
+    head.appendElement("style").appendChild(new DataNode(css));
+    return doc;
   }
 
-  /** A parser-sanitised table, cleaned once more against a table-only safelist. */
-  static String table(String sanitisedHtml) {
+  /** The text to show for a value: "" for null, and NUL (which HTML parsers drop or replace) as U+FFFD. */
+  static String text(String value) {
+    return value == null ? "" : value.replace('\u0000', '\uFFFD');
+  }
+
+  /** A parser-sanitised table as nodes, cleaned once more against the table-only safelist. */
+  static List<Node> table(String sanitisedHtml) {
     if (sanitisedHtml == null || sanitisedHtml.isBlank()) {
-      return "";
+      return List.of();
     }
-    Document.OutputSettings settings = new Document.OutputSettings().prettyPrint(false);
-    return Jsoup.clean(sanitisedHtml, "", TABLES, settings);
+    Document clean = new Cleaner(TABLES).clean(Jsoup.parseBodyFragment(sanitisedHtml, ""));
+    return new ArrayList<>(clean.body().childNodes());
   }
 
   /** The CSP source expression for an inline {@code <style>} element with exactly this content. */
   static String styleHash(String css) {
-    try {
-      byte[] digest = MessageDigest.getInstance("SHA-256").digest(css.getBytes(StandardCharsets.UTF_8));
-      return "'sha256-" + Base64.getEncoder().encodeToString(digest) + "'";
-    } catch (NoSuchAlgorithmException e) {
-      throw new IllegalStateException("SHA-256 is missing from this JVM", e);
-    }
+    byte[] digest = Sha256.newDigest().digest(css.getBytes(StandardCharsets.UTF_8));
+    return "'sha256-" + Base64.getEncoder().encodeToString(digest) + "'";
   }
 }

@@ -1,7 +1,5 @@
 package io.scriptorium.pipeline.report;
 
-import static io.scriptorium.pipeline.report.Html.escape;
-
 import io.scriptorium.pipeline.layout.ReadingOrder;
 import io.scriptorium.pipeline.parse.Block;
 import io.scriptorium.pipeline.parse.Box;
@@ -14,11 +12,14 @@ import java.util.ArrayList;
 import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
+import org.jsoup.nodes.Document;
+import org.jsoup.nodes.Element;
 
 /**
- * Writes the report's HTML: pure functions of {@link ReportPage}s. Every string from the warehouse is escaped, tables
- * come only from the parsers' sanitised HTML (cleaned once more), and each file carries a Content-Security-Policy
- * that allows no script, no network, and only this file's own style and the report's own images.
+ * Writes the report's HTML: pure functions of {@link ReportPage}s, built as a jsoup element tree ({@link Html}), so
+ * every string from the warehouse is a text node or an attribute value and escaping is structural. Tables come only
+ * from the parsers' sanitised HTML (cleaned once more), and each file carries a Content-Security-Policy that allows no
+ * script, no network, and only this file's own style and the report's own images.
  */
 final class HtmlRenderer {
   static final String TITLE = "Scriptorium report";
@@ -55,132 +56,142 @@ final class HtmlRenderer {
 
   /** The page of one selected page of the archive. */
   static String page(ReportPage page, int total) {
-    StringBuilder b = new StringBuilder(8192);
     String fileName = fileName(page.sourceUri());
-    head(b, TITLE + ": " + fileName + " page " + page.pageNo());
-    b.append("<nav><a href=\"index.html\">Index</a>");
+    Document doc = Html.document(TITLE + ": " + fileName + " page " + page.pageNo(), CSP, CSS);
+    Element body = doc.body();
+    Element nav = body.appendElement("nav");
+    link(nav, "index.html", "Index");
     if (page.index() > 1) {
-      b.append(" · <a href=\"").append(ReportPage.fileName(page.index() - 1)).append("\">Previous</a>");
+      link(nav.appendText(" · "), ReportPage.fileName(page.index() - 1), "Previous");
     }
     if (page.index() < total) {
-      b.append(" · <a href=\"").append(ReportPage.fileName(page.index() + 1)).append("\">Next</a>");
+      link(nav.appendText(" · "), ReportPage.fileName(page.index() + 1), "Next");
     }
-    b.append("</nav>\n");
-    b.append("<h1>").append(escape(fileName)).append(" · page ").append(page.pageNo()).append("</h1>\n");
-    facts(b, page);
+    body.appendElement("h1").appendText(Html.text(fileName) + " · page " + page.pageNo());
+    facts(body, page);
     if (!"ok".equals(page.status())) {
-      b.append("<section class=\"failure\"><h2>").append(escape(page.status())).append(": ")
-          .append(escape(page.errorClass())).append("</h2><pre>").append(escape(page.errorMessage()))
-          .append("</pre></section>\n");
+      Element failure = body.appendElement("section").addClass("failure");
+      failure.appendElement("h2").appendText(Html.text(page.status()) + ": " + Html.text(page.errorClass()));
+      pre(failure, page.errorMessage());
     }
-    b.append("<div class=\"layout\">\n");
-    scan(b, page);
-    b.append("<div class=\"results\">\n");
-    results(b, page);
-    b.append("</div>\n</div>\n");
-    tail(b);
-    return b.toString();
+    Element layout = body.appendElement("div").addClass("layout");
+    scan(layout, page);
+    results(layout.appendElement("div").addClass("results"), page);
+    return doc.outerHtml();
   }
 
   /** The index: counts, then every page with its status and a link. */
   static String index(List<ReportPage> pages, String where) {
-    StringBuilder b = new StringBuilder(4096);
-    head(b, TITLE);
-    b.append("<h1>").append(TITLE).append("</h1>\n");
+    Document doc = Html.document(TITLE, CSP, CSS);
+    Element body = doc.body();
+    body.appendElement("h1").appendText(TITLE);
     Map<String, Integer> byStatus = new HashMap<>();
     int images = 0;
     for (ReportPage p : pages) {
       byStatus.merge(p.status() == null ? "unknown" : p.status(), 1, Integer::sum);
       images += p.image() == null ? 0 : 1;
     }
-    b.append("<dl class=\"facts\"><dt>Selection</dt><dd>").append(escape(where)).append("</dd>")
-        .append("<dt>Pages</dt><dd id=\"count-pages\">").append(pages.size()).append("</dd>")
-        .append("<dt>ok</dt><dd id=\"count-ok\">").append(byStatus.getOrDefault("ok", 0)).append("</dd>")
-        .append("<dt>failed</dt><dd id=\"count-failed\">").append(byStatus.getOrDefault("failed", 0)).append("</dd>")
-        .append("<dt>quarantined</dt><dd id=\"count-quarantined\">").append(byStatus.getOrDefault("quarantined", 0))
-        .append("</dd><dt>With image</dt><dd id=\"count-images\">").append(images).append("</dd></dl>\n");
-    b.append("<table class=\"list\"><thead><tr><th>#</th><th>File</th><th>Page</th><th>Status</th><th>Reason</th>"
-        + "<th>Lines</th></tr></thead><tbody>\n");
+    Element facts = body.appendElement("dl").addClass("facts");
+    fact(facts, "Selection", where);
+    count(facts, "Pages", "count-pages", pages.size());
+    for (String status : List.of("ok", "failed", "quarantined")) {
+      count(facts, status, "count-" + status, byStatus.getOrDefault(status, 0));
+    }
+    count(facts, "With image", "count-images", images);
+    Element table = body.appendElement("table").addClass("list");
+    Element head = table.appendElement("thead").appendElement("tr");
+    for (String column : List.of("#", "File", "Page", "Status", "Reason", "Lines")) {
+      head.appendElement("th").appendText(column);
+    }
+    Element rows = table.appendElement("tbody");
     for (ReportPage p : pages) {
-      b.append("<tr><td>").append(p.index()).append("</td><td><a href=\"").append(p.fileName()).append("\">")
-          .append(escape(p.sourceUri())).append("</a></td><td>").append(p.pageNo()).append("</td><td class=\"status-")
-          .append(statusClass(p.status())).append("\">").append(escape(p.status())).append("</td><td>")
-          .append(escape(p.errorClass())).append("</td><td>").append(p.spots().size()).append("</td></tr>\n");
+      Element row = rows.appendElement("tr");
+      row.appendElement("td").appendText(String.valueOf(p.index()));
+      link(row.appendElement("td"), p.fileName(), p.sourceUri());
+      row.appendElement("td").appendText(String.valueOf(p.pageNo()));
+      row.appendElement("td").addClass("status-" + statusClass(p.status())).appendText(Html.text(p.status()));
+      row.appendElement("td").appendText(Html.text(p.errorClass()));
+      row.appendElement("td").appendText(String.valueOf(p.spots().size()));
     }
-    b.append("</tbody></table>\n");
     if (pages.isEmpty()) {
-      b.append("<p class=\"note\">No page matches the selection.</p>\n");
+      note(body, "No page matches the selection.");
     }
-    tail(b);
-    return b.toString();
+    return doc.outerHtml();
   }
 
-  private static void head(StringBuilder b, String title) {
-    b.append("<!DOCTYPE html>\n<html lang=\"en\"><head><meta charset=\"utf-8\">\n")
-        .append("<meta http-equiv=\"Content-Security-Policy\" content=\"").append(CSP).append("\">\n")
-        .append("<meta name=\"referrer\" content=\"no-referrer\">\n")
-        .append("<title>").append(escape(title)).append("</title>\n")
-        .append("<style>").append(CSS).append("</style>\n</head>\n<body>\n");
+  private static void link(Element parent, String href, String text) {
+    parent.appendElement("a").attr("href", href).appendText(Html.text(text));
   }
 
-  private static void tail(StringBuilder b) {
-    b.append("</body></html>\n");
+  private static Element pre(Element parent, String text) {
+    return parent.appendElement("pre").appendText(Html.text(text));
   }
 
-  private static void facts(StringBuilder b, ReportPage page) {
-    b.append("<dl class=\"facts\">");
-    fact(b, "Source", page.sourceUri());
-    fact(b, "Page id", page.pageId());
-    b.append("<dt>Status</dt><dd class=\"status-").append(statusClass(page.status())).append("\">")
-        .append(escape(page.status())).append("</dd>");
-    fact(b, "Format", page.format());
+  private static void note(Element parent, String text) {
+    parent.appendElement("p").addClass("note").appendText(text);
+  }
+
+  private static void facts(Element body, ReportPage page) {
+    Element facts = body.appendElement("dl").addClass("facts");
+    fact(facts, "Source", page.sourceUri());
+    fact(facts, "Page id", page.pageId());
+    facts.appendElement("dt").appendText("Status");
+    facts.appendElement("dd").addClass("status-" + statusClass(page.status())).appendText(Html.text(page.status()));
+    fact(facts, "Format", page.format());
     if (page.width() != null && page.height() != null) {
-      fact(b, "Size", page.width() + " × " + page.height() + " px");
+      fact(facts, "Size", page.width() + " × " + page.height() + " px");
     }
-    fact(b, "Collection", page.collection());
-    fact(b, "Batch date", page.batchDate());
-    fact(b, "Run", page.runId());
+    fact(facts, "Collection", page.collection());
+    fact(facts, "Batch date", page.batchDate());
+    fact(facts, "Run", page.runId());
     List<String> revisions = page.outputs().stream().map(o -> String.valueOf(o.modelRevision())).distinct().toList();
     if (!revisions.isEmpty()) {
-      fact(b, "Model revision", String.join(", ", revisions));
+      fact(facts, "Model revision", String.join(", ", revisions));
     }
-    b.append("</dl>\n");
   }
 
-  private static void fact(StringBuilder b, String name, String value) {
+  /** A name and its value; nothing for a null value. */
+  private static void fact(Element facts, String name, String value) {
     if (value != null) {
-      b.append("<dt>").append(escape(name)).append("</dt><dd>").append(escape(value)).append("</dd>");
+      facts.appendElement("dt").appendText(name);
+      facts.appendElement("dd").appendText(Html.text(value));
     }
   }
 
-  private static void scan(StringBuilder b, ReportPage page) {
+  private static void count(Element facts, String name, String id, int n) {
+    facts.appendElement("dt").appendText(name);
+    facts.appendElement("dd").id(id).appendText(String.valueOf(n));
+  }
+
+  private static void scan(Element layout, ReportPage page) {
     ReportPage.PageImage image = page.image();
     if (image == null) {
-      b.append("<p class=\"note\">No page image: ").append(escape(page.imageProblem())).append("</p>\n");
+      layout.appendElement("p").addClass("note").appendText("No page image: " + Html.text(page.imageProblem()));
       return;
     }
     int w = page.width() != null && page.width() > 0 ? page.width() : image.width();
     int h = page.height() != null && page.height() > 0 ? page.height() : image.height();
-    b.append("<figure class=\"scan\"><img src=\"").append(escape(image.path())).append("\" width=\"")
-        .append(image.width()).append("\" height=\"").append(image.height()).append("\" alt=\"Page image\">");
-    b.append("<svg xmlns=\"http://www.w3.org/2000/svg\" viewBox=\"0 0 ").append(w).append(' ').append(h)
-        .append("\" preserveAspectRatio=\"none\" aria-hidden=\"true\">");
+    Element figure = layout.appendElement("figure").addClass("scan");
+    figure.appendElement("img").attr("src", image.path()).attr("width", String.valueOf(image.width()))
+        .attr("height", String.valueOf(image.height())).attr("alt", "Page image");
+    Element svg = figure.appendElement("svg").attr("xmlns", "http://www.w3.org/2000/svg")
+        .attr("viewBox", "0 0 " + w + " " + h).attr("preserveAspectRatio", "none").attr("aria-hidden", "true");
     for (ReportPage.SpotLine s : page.spots()) {
       if (s.boxed()) {
-        rect(b, "spot", s.x1(), s.y1(), s.x2(), s.y2(), s.text());
+        rect(svg, "spot", s.x1(), s.y1(), s.x2(), s.y2(), s.text());
       }
     }
     for (Figure f : figures(page)) {
       Box px = f.box().denormalize(w, h);
-      rect(b, "figure", px.x1(), px.y1(), px.x2(), px.y2(), f.caption() == null ? "figure" : f.caption());
+      rect(svg, "figure", px.x1(), px.y1(), px.x2(), px.y2(), f.caption() == null ? "figure" : f.caption());
     }
-    b.append("</svg></figure>\n");
   }
 
-  private static void rect(StringBuilder b, String kind, int x1, int y1, int x2, int y2, String title) {
-    b.append("<rect class=\"").append(kind).append("\" x=\"").append(Math.min(x1, x2)).append("\" y=\"")
-        .append(Math.min(y1, y2)).append("\" width=\"").append(Math.abs(x2 - x1)).append("\" height=\"")
-        .append(Math.abs(y2 - y1)).append("\"><title>").append(escape(title)).append("</title></rect>");
+  private static void rect(Element svg, String kind, int x1, int y1, int x2, int y2, String title) {
+    svg.appendElement("rect").addClass(kind).attr("x", String.valueOf(Math.min(x1, x2)))
+        .attr("y", String.valueOf(Math.min(y1, y2))).attr("width", String.valueOf(Math.abs(x2 - x1)))
+        .attr("height", String.valueOf(Math.abs(y2 - y1)))
+        .appendElement("title").appendText(Html.text(title));
   }
 
   private static List<Figure> figures(ReportPage page) {
@@ -197,28 +208,30 @@ final class HtmlRenderer {
     return figures;
   }
 
-  private static void results(StringBuilder b, ReportPage page) {
+  private static void results(Element results, ReportPage page) {
     if (!page.spots().isEmpty()) {
-      b.append("<section class=\"task-spotting-text\"><h2>Text (spotting, in reading order)</h2><pre class=\"text\">")
-          .append(escape(ReadingOrder.text(lines(page.spots())))).append("</pre></section>\n");
+      Element section = results.appendElement("section").addClass("task-spotting-text");
+      section.appendElement("h2").appendText("Text (spotting, in reading order)");
+      pre(section, ReadingOrder.text(lines(page.spots()))).addClass("text");
     }
     for (ReportPage.Output o : page.outputs()) {
       String task = o.task() == null ? "unknown" : o.task();
-      b.append("<section class=\"task\"><h2>").append(escape(task)).append(" <span class=\"note\">(finish: ")
-          .append(escape(o.finishReason())).append(")</span></h2>\n");
+      Element section = results.appendElement("section").addClass("task");
+      section.appendElement("h2").appendText(Html.text(task) + " ")
+          .appendElement("span").addClass("note").appendText("(finish: " + Html.text(o.finishReason()) + ")");
       switch (task) {
-        case "parse", "translate" -> document(b, OutputParsers.document(o.text()));
-        case "table" -> table(b, OutputParsers.table(o.text()));
-        case "formula" -> formula(b, OutputParsers.formula(o.text()));
-        case "spotting" -> b.append("<p class=\"note\">").append(page.spots().size())
-            .append(" lines, drawn on the page image.</p>\n");
-        default -> b.append("<pre>").append(escape(o.text())).append("</pre>\n");
+        case "parse", "translate" -> document(section, OutputParsers.document(o.text()));
+        case "table" -> table(section, OutputParsers.table(o.text()));
+        case "formula" -> formula(section, OutputParsers.formula(o.text()));
+        case "spotting" -> note(section, page.spots().size() + " lines, drawn on the page image.");
+        default -> pre(section, o.text());
       }
-      b.append("<details><summary>Raw output</summary><pre class=\"raw\">").append(escape(o.text()))
-          .append("</pre></details></section>\n");
+      Element raw = section.appendElement("details");
+      raw.appendElement("summary").appendText("Raw output");
+      pre(raw, o.text()).addClass("raw");
     }
     if (page.outputs().isEmpty() && "ok".equals(page.status())) {
-      b.append("<p class=\"note\">No current model output for this page.</p>\n");
+      note(results, "No current model output for this page.");
     }
   }
 
@@ -231,45 +244,45 @@ final class HtmlRenderer {
     return lines;
   }
 
-  private static void document(StringBuilder b, ParsedDocument doc) {
+  private static void document(Element section, ParsedDocument doc) {
     Map<Integer, Table> tables = new HashMap<>();
     for (Table t : doc.tables()) {
       tables.put(t.blockOrder(), t);
     }
     if (doc.blocks().isEmpty()) {
-      b.append("<p class=\"note\">Empty output.</p>\n");
+      note(section, "Empty output.");
     }
     for (Block block : doc.blocks()) {
       switch (block.kind()) {
-        case HEADING -> {
-          int level = Math.min(6, Math.max(3, block.headingLevel() + 2));
-          b.append("<h").append(level).append('>').append(escape(block.text())).append("</h").append(level).append(">\n");
-        }
+        case HEADING -> section.appendElement("h" + Math.min(6, Math.max(3, block.headingLevel() + 2)))
+            .appendText(Html.text(block.text()));
         case TABLE -> {
           Table t = tables.get(block.order());
-          b.append(t == null ? "" : Html.table(t.sanitisedHtml())).append('\n');
+          if (t != null) {
+            section.appendChildren(Html.table(t.sanitisedHtml()));
+          }
         }
-        case DISPLAY_FORMULA -> b.append("<pre class=\"latex\">").append(escape(block.text())).append("</pre>\n");
-        case FIGURE -> b.append("<p class=\"note\">Figure: ").append(escape(block.text())).append("</p>\n");
-        case CHART, CODE -> b.append("<pre>").append(escape(block.text())).append("</pre>\n");
-        case LIST_ITEM -> b.append("<p>• ").append(escape(block.text())).append("</p>\n");
-        default -> b.append("<p>").append(escape(block.text())).append("</p>\n");
+        case DISPLAY_FORMULA -> pre(section, block.text()).addClass("latex");
+        case FIGURE -> note(section, "Figure: " + Html.text(block.text()));
+        case CHART, CODE -> pre(section, block.text());
+        case LIST_ITEM -> section.appendElement("p").appendText("• " + Html.text(block.text()));
+        default -> section.appendElement("p").appendText(Html.text(block.text()));
       }
     }
   }
 
-  private static void table(StringBuilder b, Table table) {
+  private static void table(Element section, Table table) {
     if (table.sanitisedHtml().isEmpty()) {
-      b.append("<p class=\"note\">No table found.</p>\n");
+      note(section, "No table found.");
     } else {
-      b.append(Html.table(table.sanitisedHtml())).append('\n');
+      section.appendChildren(Html.table(table.sanitisedHtml()));
     }
   }
 
-  private static void formula(StringBuilder b, Formula formula) {
-    b.append("<pre class=\"latex\">").append(escape(formula.latex())).append("</pre>\n");
+  private static void formula(Element section, Formula formula) {
+    pre(section, formula.latex()).addClass("latex");
     if (formula.equationNumber() != null) {
-      b.append("<p class=\"note\">Equation (").append(escape(formula.equationNumber())).append(")</p>\n");
+      note(section, "Equation (" + Html.text(formula.equationNumber()) + ")");
     }
   }
 

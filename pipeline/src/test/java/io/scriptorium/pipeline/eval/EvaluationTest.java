@@ -5,6 +5,8 @@ import static org.assertj.core.api.Assertions.within;
 
 import io.scriptorium.pipeline.Scriptorium;
 import io.scriptorium.pipeline.SparkTestSession;
+import io.scriptorium.testing.DataTest;
+import io.scriptorium.testing.SparkTest;
 import java.io.IOException;
 import java.nio.file.Path;
 import java.sql.Date;
@@ -25,6 +27,8 @@ import org.junit.jupiter.api.Test;
  * The eval job end to end on a warehouse whose outputs are ground truth (revision r-good) or known perturbations of
  * it (r-bad): per-page and overall rows in the eval table, per revision, with exact values.
  */
+@SparkTest
+@DataTest
 class EvaluationTest {
   private static final String TABLE_PAGE = "PMC1626454_002_00.png";
   private static final String FORMULA_PAGE = "7944775fc9.png";

@@ -8,6 +8,8 @@ import com.google.gson.JsonObject;
 import com.google.gson.JsonParser;
 import io.scriptorium.pipeline.SparkTestSession;
 import io.scriptorium.pipeline.eval.PageEvaluator.Metric;
+import io.scriptorium.testing.DataTest;
+import io.scriptorium.testing.UnitTest;
 import java.io.IOException;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
@@ -25,6 +27,8 @@ import org.junit.jupiter.api.Test;
  * The readers on shared/data, and the scores of ground truth fed back as model output (perfect) and of known
  * perturbations (a dropped row, a changed character, a shifted box) with their exact expected values.
  */
+@UnitTest
+@DataTest
 class GroundTruthAsOutputTest {
   private static Path data;
   private static Map<String, GroundTruth> truth;

@@ -5,6 +5,8 @@ import static org.assertj.core.api.Assertions.assertThat;
 import com.google.gson.JsonElement;
 import com.google.gson.JsonObject;
 import com.google.gson.JsonParser;
+import io.scriptorium.testing.DataTest;
+import io.scriptorium.testing.UnitTest;
 import java.io.IOException;
 import java.io.InputStream;
 import java.nio.charset.StandardCharsets;
@@ -21,6 +23,7 @@ import org.junit.jupiter.api.Test;
  * (see that directory's README for how they were produced): each must agree within 1e-6, except the pairs listed in
  * {@link #EXCEPTIONS}, each with the quirk of the reference that we do not reproduce.
  */
+@UnitTest
 class ReferenceAgreementTest {
   static final double TOLERANCE = 1e-6;
 
@@ -88,6 +91,7 @@ class ReferenceAgreementTest {
    * OmniDocBench's end-to-end text protocol with {@code match_gt2pred_simple}, page by page, on the predicted blocks
    * stored in {@code eval-fixture/pages.jsonl} against the OmniDocBench demo pages of {@code shared/data}.
    */
+  @DataTest
   @Test
   void pageLevelTextAgreesWithOmniDocBenchsSimpleMatch() throws IOException {
     Path pages = SparkTestSession.sharedData().resolve("omnidocbench-demo/OmniDocBench_subset.json");

@@ -5,10 +5,12 @@ import static org.assertj.core.api.Assertions.within;
 
 import io.scriptorium.pipeline.eval.SpotMetrics.Line;
 import io.scriptorium.pipeline.eval.SpotMetrics.Rect;
+import io.scriptorium.testing.UnitTest;
 import java.util.ArrayList;
 import java.util.List;
 import org.junit.jupiter.api.Test;
 
+@UnitTest
 class SpotMetricsTest {
   private static final List<Line> TRUTH = List.of(
       new Line("The quick brown", new Rect(100, 100, 500, 130)),

@@ -3,10 +3,12 @@ package io.scriptorium.pipeline.eval;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.within;
 
+import io.scriptorium.testing.UnitTest;
 import java.util.List;
 import org.junit.jupiter.api.Test;
 
 /** TEDS and the tree edit distance under it, against values worked out by hand. */
+@UnitTest
 class TedsTest {
   private static final String TWO_BY_TWO = "<table><tr><td>abcd</td><td>b</td></tr><tr><td>c</td><td>d</td></tr></table>";
 

@@ -3,8 +3,10 @@ package io.scriptorium.pipeline.eval;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.within;
 
+import io.scriptorium.testing.UnitTest;
 import org.junit.jupiter.api.Test;
 
+@UnitTest
 class TextMetricsTest {
   @Test
   void omniDocBenchCleaningKeepsLettersDigitsAndUnderscoreOnly() {

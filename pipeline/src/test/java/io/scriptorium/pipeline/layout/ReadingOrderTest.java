@@ -4,11 +4,13 @@ import static org.assertj.core.api.Assertions.assertThat;
 
 import io.scriptorium.pipeline.layout.ReadingOrder.Box;
 import io.scriptorium.pipeline.layout.ReadingOrder.Line;
+import io.scriptorium.testing.UnitTest;
 import java.util.ArrayList;
 import java.util.Arrays;
 import java.util.List;
 import org.junit.jupiter.api.Test;
 
+@UnitTest
 class ReadingOrderTest {
   private static Line line(int no, String text, int x1, int y1, int x2, int y2) {
     return new Line(no, text, new Box(x1, y1, x2, y2));

@@ -2,6 +2,7 @@ package io.scriptorium.pipeline.pages;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
+import io.scriptorium.testing.UnitTest;
 import java.awt.Color;
 import java.awt.Graphics2D;
 import java.awt.image.BufferedImage;
@@ -22,6 +23,7 @@ import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 
 /** Big images, big pages and long PDFs: images decoded in full up to Pillow's limit, PDF rasters bounded, memory flat. */
+@UnitTest
 class LargeInputsTest {
   @TempDir
   Path dir;

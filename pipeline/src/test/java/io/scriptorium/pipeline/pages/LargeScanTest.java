@@ -4,6 +4,7 @@ import static org.assertj.core.api.Assertions.assertThat;
 
 import com.google.gson.JsonObject;
 import com.google.gson.JsonParser;
+import io.scriptorium.testing.UnitTest;
 import java.awt.Color;
 import java.awt.Font;
 import java.awt.GradientPaint;
@@ -37,6 +38,7 @@ import org.junit.jupiter.api.io.TempDir;
  * horizontally resized rows (36 MB), the resized page (12 MB), the model input (50 MB of floats) and the JVM's own
  * ~24 MB.
  */
+@UnitTest
 class LargeScanTest {
   static final int WIDTH = 4960;
   static final int HEIGHT = 7016;

@@ -6,6 +6,7 @@ import com.google.gson.JsonObject;
 import io.scriptorium.model.PreparedImage;
 import io.scriptorium.model.Preprocessor;
 import io.scriptorium.model.RgbRows;
+import io.scriptorium.testing.UnitTest;
 import java.awt.color.ColorSpace;
 import java.awt.color.ICC_Profile;
 import java.awt.image.BufferedImage;
@@ -50,6 +51,7 @@ import org.junit.jupiter.params.provider.MethodSource;
  *
  * <p>Skipped (with the reason) when {@code /usr/bin/python3} lacks Pillow, numpy or torch; never passes without them.
  */
+@UnitTest
 class PillowPixelsTest {
   /** Mean absolute difference allowed for lossy WebP, in 8-bit levels, over all samples before the resize. */
   static final double WEBP_LOSSY_MAX_MEAN = 6.0;

@@ -2,6 +2,7 @@ package io.scriptorium.pipeline.pages;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
+import io.scriptorium.testing.UnitTest;
 import java.io.File;
 import java.io.IOException;
 import java.nio.file.Files;
@@ -16,6 +17,7 @@ import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 
 /** Remote sources are copied once per file to java.io.tmpdir and deleted when the reader moves on or closes. */
+@UnitTest
 class RemoteCopyTest {
   @TempDir
   Path corpus;

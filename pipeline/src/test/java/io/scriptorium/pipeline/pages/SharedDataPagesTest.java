@@ -1,10 +1,11 @@
 package io.scriptorium.pipeline.pages;
 
 import static org.assertj.core.api.Assertions.assertThat;
-import static org.junit.jupiter.api.Assumptions.assumeTrue;
 
+import io.scriptorium.testing.DataTest;
+import io.scriptorium.testing.SharedData;
+import io.scriptorium.testing.UnitTest;
 import java.io.IOException;
-import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.List;
@@ -15,13 +16,14 @@ import org.apache.hadoop.conf.Configuration;
 import org.junit.jupiter.api.Test;
 
 /** Every image and PDF of the shared real-document data expands and decodes. */
+@UnitTest
+@DataTest
 class SharedDataPagesTest {
   private static final String GLOB = "*.{png,jpg,jpeg,tif,tiff,bmp,gif,webp,pdf}";
 
   @Test
   void everyRealPageDecodes() throws IOException {
-    Path data = Path.of(System.getProperty("scriptorium.shared.dir", "../shared")).resolve("data");
-    assumeTrue(Files.isDirectory(data), "no shared data at " + data.toAbsolutePath());
+    Path data = SharedData.dir();
     Configuration conf = new Configuration();
 
     List<SourceFile> files = PageSources.list(List.of(data.toAbsolutePath().toUri().toString()), GLOB, conf);

@@ -3,9 +3,11 @@ package io.scriptorium.pipeline.parse;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.tuple;
 
+import io.scriptorium.testing.UnitTest;
 import java.util.List;
 import org.junit.jupiter.api.Test;
 
+@UnitTest
 class DocumentParserTest {
   /** The eole recipe's page, assembled from its quoted pieces in their page order. */
   private static final String EOLE_PAGE = Samples.FIG_EOLE + "\n\n" + Samples.HEADING_EOLE + "\n\n"

@@ -2,8 +2,10 @@ package io.scriptorium.pipeline.parse;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
+import io.scriptorium.testing.UnitTest;
 import org.junit.jupiter.api.Test;
 
+@UnitTest
 class FormulaParserTest {
   @Test
   void eoleDisplayFormula() {

@@ -2,6 +2,8 @@ package io.scriptorium.pipeline.parse;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
+import io.scriptorium.testing.DataTest;
+import io.scriptorium.testing.UnitTest;
 import java.util.List;
 import java.util.Random;
 import java.util.regex.Matcher;
@@ -20,8 +22,16 @@ import org.jsoup.nodes.Element;
  * output and hostile input look: cuts, duplications, injected script and event handlers, unbalanced tags, huge
  * numbers. An exception from any parser fails the property.
  */
+@UnitTest
+@DataTest
+@net.jqwik.api.Tag("unit")
+@net.jqwik.api.Tag("data")
 class ParserPropertiesTest {
-  private static final List<String> CORPUS = Samples.corpus();
+  /** Read on first use, so that a property skipped for want of ../shared/data reads none of it. */
+  private static final class Corpus {
+    static final List<String> TEXTS = Samples.corpus();
+  }
+
   private static final List<String> INJECTIONS = List.of(
       "<script>alert(1)</script>", "<script>", "</script>", " onerror=alert(1) ", "<img src=x onerror=alert(1)>",
       "<svg onload=alert(1)>", "<iframe src=\"javascript:alert(1)\"></iframe>", "<style>td{color:red}</style>",
@@ -45,6 +55,7 @@ class ParserPropertiesTest {
   }
 
   @Property(tries = 10_000)
+  @net.jqwik.api.lifecycle.AddLifecycleHook(RequiresSharedData.class)
   void everyParserIsTotalAndKeepsItsInvariants(@ForAll("outputs") String raw) {
     checkSpots(OutputParsers.spotting(raw));
     checkDocument(OutputParsers.document(raw));
@@ -68,7 +79,7 @@ class ParserPropertiesTest {
 
   /** A real output with one to six random edits. */
   private static String mutatedSample(Random random) {
-    StringBuilder s = new StringBuilder(CORPUS.get(random.nextInt(CORPUS.size())));
+    StringBuilder s = new StringBuilder(Corpus.TEXTS.get(random.nextInt(Corpus.TEXTS.size())));
     int edits = 1 + random.nextInt(6);
     for (int e = 0; e < edits; e++) {
       int len = s.length();

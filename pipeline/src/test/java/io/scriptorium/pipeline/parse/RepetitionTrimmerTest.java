@@ -6,6 +6,8 @@ import static org.junit.jupiter.api.Assumptions.assumeTrue;
 import com.google.gson.Gson;
 import com.google.gson.GsonBuilder;
 import com.google.gson.reflect.TypeToken;
+import io.scriptorium.testing.DataTest;
+import io.scriptorium.testing.UnitTest;
 import java.io.IOException;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
@@ -17,6 +19,7 @@ import java.util.concurrent.TimeUnit;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 
+@UnitTest
 class RepetitionTrimmerTest {
   private static final String PYTHON = "/usr/bin/python3";
   /** The official post-processing, as in the HunyuanOCR README and run scripts, applied to a JSON list of texts. */
@@ -121,6 +124,7 @@ class RepetitionTrimmerTest {
     assertThat(OutputParsers.trimRepetition(prefix + "a".repeat(40)).unitLength()).isEqualTo(2);
   }
 
+  @DataTest
   @Test
   void aRealSampleFollowedByALoopIsCutToOneCopy() {
     String page = Samples.read(Samples.data().resolve("omnidocbench-demo/gt_md/"
@@ -231,6 +235,7 @@ class RepetitionTrimmerTest {
     assertThat(OutputParsers.table("<table><tr>" + "<td>1</td>".repeat(1_000)).cells()).hasSize(1);
   }
 
+  @DataTest
   @Test
   void realisticTextsAreUntouchedAndRaiseNoSuspicion() {
     List<String> texts = new ArrayList<>(List.of(

@@ -1,13 +1,11 @@
 package io.scriptorium.pipeline.parse;
 
-import static org.assertj.core.api.Assertions.assertThat;
-
+import io.scriptorium.testing.SharedData;
 import java.io.IOException;
 import java.io.UncheckedIOException;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
-import java.nio.file.Paths;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.stream.Stream;
@@ -74,12 +72,9 @@ final class Samples {
 
   private Samples() {}
 
-  /** shared/data: -Dscriptorium.shared.dir (set by surefire), else ../shared from the working directory. */
+  /** shared/data; skips the calling test without it. */
   static Path data() {
-    Path dir = Paths.get(System.getProperty("scriptorium.shared.dir", "../shared")).resolve("data")
-        .toAbsolutePath().normalize();
-    assertThat(dir).as("shared data directory (set -Dscriptorium.shared.dir)").isDirectory();
-    return dir;
+    return SharedData.dir();
   }
 
   static String read(Path file) {

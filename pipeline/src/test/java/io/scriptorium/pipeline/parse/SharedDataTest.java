@@ -6,6 +6,8 @@ import static org.assertj.core.api.Assertions.tuple;
 import com.google.gson.JsonElement;
 import com.google.gson.JsonObject;
 import com.google.gson.JsonParser;
+import io.scriptorium.testing.DataTest;
+import io.scriptorium.testing.UnitTest;
 import java.util.ArrayList;
 import java.util.BitSet;
 import java.util.Comparator;
@@ -18,6 +20,8 @@ import org.junit.jupiter.api.Test;
  * Real ground truth written out the way the model writes its answers parses back to the same structure. Expected
  * values come from a different file or format than the parsed input wherever the data allows it.
  */
+@UnitTest
+@DataTest
 class SharedDataTest {
   private static final String OMNI = "omnidocbench-demo/";
 

@@ -3,9 +3,11 @@ package io.scriptorium.pipeline.parse;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.tuple;
 
+import io.scriptorium.testing.UnitTest;
 import java.util.List;
 import org.junit.jupiter.api.Test;
 
+@UnitTest
 class SpottingParserTest {
   @Test
   void readsTheSpecialTokensSkippedSample() {

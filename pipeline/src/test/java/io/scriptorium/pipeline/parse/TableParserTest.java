@@ -3,8 +3,10 @@ package io.scriptorium.pipeline.parse;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.tuple;
 
+import io.scriptorium.testing.UnitTest;
 import org.junit.jupiter.api.Test;
 
+@UnitTest
 class TableParserTest {
   @Test
   void eoleSampleGivesItsGridWithColspans() {

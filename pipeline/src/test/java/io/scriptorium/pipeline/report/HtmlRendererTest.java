@@ -2,6 +2,7 @@ package io.scriptorium.pipeline.report;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
+import io.scriptorium.testing.UnitTest;
 import java.util.List;
 import org.jsoup.Jsoup;
 import org.jsoup.nodes.Attribute;
@@ -10,6 +11,7 @@ import org.jsoup.nodes.Element;
 import org.junit.jupiter.api.Test;
 
 /** The renderer alone: hostile strings anywhere become text, tables keep only table markup, the CSP pins the style. */
+@UnitTest
 class HtmlRendererTest {
   private static final String EVIL = "<script>document.title='pwned'</script><img src=x onerror=alert(1)>\"'&";
 
@@ -61,10 +63,34 @@ class HtmlRendererTest {
   }
 
   @Test
-  void escapeCoversMarkupQuotesAndNul() {
-    assertThat(Html.escape("<a href='x'>\"&\u0000")).isEqualTo("&lt;a href=&#39;x&#39;&gt;&quot;&amp;\uFFFD");
-    assertThat(Html.escape(null)).isEmpty();
-    assertThat(Html.table("<table><tr><td onclick=x() colspan=2><b>x</b></td></tr></table>"))
-        .isEqualTo("<table><tbody><tr><td colspan=\"2\">x</td></tr></tbody></table>");
+  void hostileTextInOutputsIsWrittenEscaped() {
+    String hostile = "<script>alert(\"x\")</script> & 'q' \"dq\" &amp; \u0000";
+    ReportPage page = new ReportPage(1, "id", "file:/in/a&b\".png", 1, "png", "ok", null, null, 100, 100, "c",
+        "2026-11-24", "run", new ReportPage.PageImage("img/a\"b&c.png", 10, 10), null,
+        List.of(new ReportPage.Output("text", hostile, "stop", "r")),
+        List.of(new ReportPage.SpotLine(0, hostile, 1, 1, 5, 5)));
+    String html = HtmlRenderer.page(page, 1);
+
+    assertThat(html).doesNotContain("<script").doesNotContain("\u0000")
+        .contains("&lt;script&gt;alert(\"x\")&lt;/script&gt; &amp; 'q' \"dq\" &amp;amp; \uFFFD")
+        .contains("src=\"img/a&quot;b&amp;c.png\"");
+    Document doc = Jsoup.parse(html);
+    String shown = hostile.replace('\u0000', '\uFFFD');
+    assertThat(doc.select("pre.raw").text()).isEqualTo(shown);
+    assertThat(doc.select("svg rect.spot title").text()).isEqualTo(shown);
+    assertThat(doc.selectFirst("img").attr("src")).isEqualTo("img/a\"b&c.png");
+    assertThat(doc.selectFirst("h1").text()).isEqualTo("a&b\".png · page 1");
+    assertThat(html).as("SVG attribute names keep their case").contains("viewBox=\"0 0 100 100\"");
+  }
+
+  @Test
+  void tablesKeepOnlyTableMarkupAndSpans() {
+    String html = HtmlRenderer.page(page("ok", List.of(new ReportPage.Output("table",
+        "<table><tr><td onclick=x() colspan=2><b>x</b><a href=javascript:y>&lt;i&gt;</a></td></tr></table>", "stop",
+        "r")), List.of()), 1);
+    assertThat(html).contains("<table><tbody><tr><td colspan=\"2\">x&lt;i&gt;</td></tr></tbody></table>");
+    assertThat(Jsoup.parse(html).select("[onclick], [href^=javascript]")).isEmpty();
+    assertThat(Html.table(null)).isEmpty();
+    assertThat(Html.text(null)).isEmpty();
   }
 }

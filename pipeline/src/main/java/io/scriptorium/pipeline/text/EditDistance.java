@@ -1,10 +1,16 @@
-package io.scriptorium.pipeline.eval;
+package io.scriptorium.pipeline.text;
 
+import java.util.Collection;
+import java.util.Comparator;
 import java.util.HashMap;
 import java.util.List;
+import java.util.Locale;
 import java.util.Map;
 
-/** Levenshtein distance (unit costs) over int sequences: code points, or token ids. */
+/**
+ * Levenshtein distance (unit costs) over int sequences: code points, or token ids. Spark-free, shared by the
+ * evaluation metrics, the SQL functions and the configuration's did-you-mean.
+ */
 public final class EditDistance {
   private EditDistance() {}
 
@@ -67,5 +73,19 @@ public final class EditDistance {
       out[i] = ids.computeIfAbsent(tokens.get(i), k -> ids.size());
     }
     return out;
+  }
+
+  /**
+   * The candidate closest to {@code word} by the distance between their lower-cased code points; ties go to the
+   * alphabetically first.
+   *
+   * @throws java.util.NoSuchElementException when there are no candidates
+   */
+  public static String nearest(String word, Collection<String> candidates) {
+    int[] target = codePoints(word.toLowerCase(Locale.ROOT));
+    return candidates.stream()
+        .min(Comparator.comparingInt((String c) -> distance(target, codePoints(c.toLowerCase(Locale.ROOT))))
+            .thenComparing(Comparator.naturalOrder()))
+        .orElseThrow();
   }
 }

@@ -1,0 +1,98 @@
+package io.scriptorium.jobs;
+
+import static com.tngtech.archunit.core.domain.JavaClass.Predicates.resideInAnyPackage;
+import static com.tngtech.archunit.lang.syntax.ArchRuleDefinition.noClasses;
+
+import com.tngtech.archunit.base.DescribedPredicate;
+import com.tngtech.archunit.core.domain.JavaClass;
+import com.tngtech.archunit.core.domain.JavaClasses;
+import com.tngtech.archunit.core.importer.ClassFileImporter;
+import io.scriptorium.testing.UnitTest;
+import java.util.Set;
+import org.junit.jupiter.api.Test;
+
+/**
+ * The layering the README describes, checked on the main classes of every module (test classes and test jars are
+ * left out): model-loader knows nothing of Spark, the Spark-free packages of pipeline stay so, and jobs and udfs
+ * reach the Spark side of pipeline through its facade.
+ */
+@UnitTest
+class ArchitectureTest {
+  private static final String[] SPARK_HADOOP_DELTA = {"org.apache.spark..", "org.apache.hadoop..", "io.delta.."};
+  private static final String[] SPARK_DELTA = {"org.apache.spark..", "io.delta.."};
+
+  /** Pure libraries: parsers, reading order, edit distance, eval's metrics (its Evaluation job is the exception). */
+  private static final String[] SPARK_FREE = {
+    "io.scriptorium.pipeline.parse..", "io.scriptorium.pipeline.layout..", "io.scriptorium.pipeline.text..",
+    "io.scriptorium.pipeline.eval.."
+  };
+  private static final String EVALUATION_JOB = "io.scriptorium.pipeline.eval.Evaluation";
+  /** Page listing and decoding: no Spark, but files are read through Hadoop's FileSystem. */
+  private static final String PAGES = "io.scriptorium.pipeline.pages..";
+
+  /** The facade and the types its methods take, return and throw; ScriptoriumConf names the settings. */
+  private static final Set<String> FACADE = Set.of("Scriptorium", "DigitizeOptions", "RerunOptions",
+      "MaintainOptions", "RunSummary", "ReparseSummary", "MaintainSummary", "RunStatus", "RunAlreadyLiveException",
+      "ScriptoriumConf");
+
+  /**
+   * What jobs and udfs use of the Spark side beside the facade today (issue #15: to go behind the facade when the
+   * pipeline root is split into sub-packages). Do not add to it: give the facade the method instead.
+   */
+  private static final Set<String> KNOWN_BYPASSES = Set.of("io.scriptorium.pipeline.BundleCache",
+      "io.scriptorium.pipeline.ModelPlacement", "io.scriptorium.pipeline.ParsedOutputJson",
+      "io.scriptorium.pipeline.PlanningProbe", "io.scriptorium.pipeline.report.PageReport", EVALUATION_JOB);
+
+  private static final JavaClasses MAIN = new ClassFileImporter()
+      .withImportOption(location -> !location.contains("/test-classes/") && !location.contains("-tests.jar"))
+      .importPackages("io.scriptorium");
+
+  @Test
+  void modelLoaderKnowsNoSparkHadoopOrDelta() {
+    noClasses().that().resideInAPackage("io.scriptorium.model..")
+        .should().dependOnClassesThat().resideInAnyPackage(SPARK_HADOOP_DELTA)
+        .check(MAIN);
+  }
+
+  @Test
+  void theSparkFreePackagesOfPipelineStaySparkFree() {
+    noClasses().that(sparkFree())
+        .should().dependOnClassesThat().resideInAnyPackage(SPARK_HADOOP_DELTA)
+        .check(MAIN);
+    noClasses().that().resideInAPackage(PAGES)
+        .should().dependOnClassesThat().resideInAnyPackage(SPARK_DELTA)
+        .check(MAIN);
+  }
+
+  @Test
+  void jobsAndUdfsUseTheSparkSideOfPipelineThroughItsFacade() {
+    DescribedPredicate<JavaClass> sparkSide = resideInAnyPackage("io.scriptorium.pipeline..")
+        .and(DescribedPredicate.not(sparkFree().or(resideInAnyPackage(PAGES))))
+        .and(DescribedPredicate.not(facade()))
+        .and(DescribedPredicate.not(belongsTo(KNOWN_BYPASSES)))
+        .as("pipeline classes behind the facade");
+    noClasses().that().resideInAnyPackage("io.scriptorium.jobs..", "io.scriptorium.udfs..")
+        .should().dependOnClassesThat(sparkSide)
+        .check(MAIN);
+  }
+
+  private static DescribedPredicate<JavaClass> sparkFree() {
+    return resideInAnyPackage(SPARK_FREE).and(DescribedPredicate.not(belongsTo(Set.of(EVALUATION_JOB))))
+        .as("the Spark-free packages of pipeline");
+  }
+
+  private static DescribedPredicate<JavaClass> facade() {
+    Set<String> names = new java.util.HashSet<>();
+    FACADE.forEach(name -> names.add("io.scriptorium.pipeline." + name));
+    return belongsTo(names).as("the facade");
+  }
+
+  /** The class or a class nested in it. */
+  private static DescribedPredicate<JavaClass> belongsTo(Set<String> topLevelNames) {
+    return DescribedPredicate.describe("one of " + topLevelNames, c -> {
+      String name = c.getName();
+      int nested = name.indexOf('$');
+      return topLevelNames.contains(nested < 0 ? name : name.substring(0, nested));
+    });
+  }
+}
