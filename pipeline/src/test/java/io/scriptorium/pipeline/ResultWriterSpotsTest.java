@@ -70,7 +70,7 @@ class ResultWriterSpotsTest {
           Sha256.hex(PROMPT)));
     }
     Row output = RowFactory.create("spotting", "zh", PROMPT, Sha256.hex(PROMPT), text.toString(), "stop", 100,
-        50, 1.0, 1.0, 1.0, new Timestamp(0));
+        50, 1.0, 1.0, 1.0, new Timestamp(0), null, null, null); // spotting takes no parameters
     Map<String, Object> v = new HashMap<>();
     v.put("page_id", content.substring(0, 32));
     v.put("source_uri", "file:/archive/" + content.substring(0, 8) + ".png");

@@ -1,11 +1,11 @@
 package io.scriptorium.pipeline.pages;
 
+import io.scriptorium.model.Sha256;
 import java.io.File;
 import java.io.IOException;
 import java.io.InputStream;
 import java.nio.file.Files;
 import java.security.MessageDigest;
-import java.util.HexFormat;
 
 /**
  * One pass over a local file: its sha256 and, for JPEG, whether the data reaches an end-of-image marker.
@@ -18,7 +18,7 @@ import java.util.HexFormat;
 record FileScan(String sha256, boolean jpegComplete) {
 
   static FileScan of(File file, boolean jpeg) throws IOException {
-    MessageDigest digest = Rgb.newDigest();
+    MessageDigest digest = Sha256.newDigest();
     JpegWalker walker = jpeg ? new JpegWalker() : null;
     byte[] buffer = new byte[1 << 16];
     try (InputStream in = Files.newInputStream(file.toPath())) {
@@ -29,7 +29,7 @@ record FileScan(String sha256, boolean jpegComplete) {
         }
       }
     }
-    return new FileScan(HexFormat.of().formatHex(digest.digest()), walker == null || walker.ended);
+    return new FileScan(Sha256.finish(digest), walker == null || walker.ended);
   }
 
   /** A byte-at-a-time state machine over JPEG markers, so it can run alongside the digest. */

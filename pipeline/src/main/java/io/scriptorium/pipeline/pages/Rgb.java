@@ -1,6 +1,7 @@
 package io.scriptorium.pipeline.pages;
 
 import io.scriptorium.model.RgbRows;
+import io.scriptorium.model.Sha256;
 import java.awt.Point;
 import java.awt.color.ColorSpace;
 import java.awt.image.BufferedImage;
@@ -16,8 +17,6 @@ import java.lang.invoke.MethodHandles;
 import java.lang.invoke.VarHandle;
 import java.nio.ByteOrder;
 import java.security.MessageDigest;
-import java.security.NoSuchAlgorithmException;
-import java.util.HexFormat;
 
 /**
  * Decoded images to 8-bit RGB exactly as Pillow's {@code convert("RGB")} does, through the model's own {@link RgbRows}
@@ -121,7 +120,7 @@ final class Rgb {
 
   /** Lower-case hex sha256 of the pixels as R, G, B bytes, row by row. */
   static String sha256(BufferedImage rgb) {
-    MessageDigest digest = newDigest();
+    MessageDigest digest = Sha256.newDigest();
     int w = rgb.getWidth();
     Raster raster = rgb.getRaster();
     int[] pixels = new int[w * 3];
@@ -133,14 +132,6 @@ final class Rgb {
       }
       digest.update(line);
     }
-    return HexFormat.of().formatHex(digest.digest());
-  }
-
-  static MessageDigest newDigest() {
-    try {
-      return MessageDigest.getInstance("SHA-256");
-    } catch (NoSuchAlgorithmException e) {
-      throw new IllegalStateException("SHA-256 is required by every Java runtime", e);
-    }
+    return Sha256.finish(digest);
   }
 }
