@@ -3,12 +3,12 @@ package io.scriptorium.pipeline.pages;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
+import io.scriptorium.model.Sha256;
 import io.scriptorium.testing.UnitTest;
 import java.awt.image.BufferedImage;
 import java.io.IOException;
 import java.nio.file.Files;
 import java.nio.file.Path;
-import java.util.HexFormat;
 import java.util.List;
 import java.util.Set;
 import java.util.TreeSet;
@@ -186,7 +186,7 @@ class BadInputCorpusTest {
   void singleImagesAreHashedByTheirFileBytes() throws IOException {
     for (String name : List.of("png-named.jpg", "cmyk.jpg", "cmyk.tif", "page.gif")) {
       byte[] bytes = Files.readAllBytes(dir.resolve(name));
-      String expected = HexFormat.of().formatHex(Rgb.newDigest().digest(bytes));
+      String expected = Sha256.hex(bytes);
       assertThat(single(name).contentSha256()).as(name).isEqualTo(expected);
     }
   }
