@@ -33,9 +33,7 @@ import java.util.Map;
 import java.util.Objects;
 import java.util.Set;
 import java.util.concurrent.TimeoutException;
-import org.apache.hadoop.conf.Configuration;
 import org.apache.hadoop.fs.FileStatus;
-import org.apache.hadoop.fs.FileSystem;
 import org.apache.hadoop.fs.Path;
 import org.apache.spark.TaskContext;
 import org.apache.spark.api.java.JavaSparkContext;
@@ -214,8 +212,8 @@ final class PagePlanner {
     // What each content already has under this model revision, per wanted (task, prompt): the page its output was
     // inferred at (a 64-bit hash of its page_id; outputs are keyed by content, task, revision and prompt, so there is
     // one at most), null when there is none. One aggregate of fixed-width values, no per-content collections.
-    Column pageId = functions.substring(
-        functions.sha2(functions.concat(col("source_uri"), lit("#"), col("page_no").cast(DataTypes.StringType)), 256), 1, 32);
+    Column pageId = functions.substring(functions.sha2(
+        functions.concat(col("source_uri"), lit("#"), col("page_no").cast(DataTypes.StringType)), 256), 1, 32);
     List<Column> inferredAt = new ArrayList<>();
     for (int i = 0; i < prompts.size(); i++) {
       Prompt p = prompts.get(i);
@@ -225,7 +223,7 @@ final class PagePlanner {
     Dataset<Row> outputs = spark.read().format("delta").load(warehouse.location(Tables.RAW_OUTPUTS))
         .where(col("model_revision").equalTo(modelRevision))
         .groupBy(col("content_sha256").as("o_sha"))
-        .agg(functions.count(lit(1)).as("o_count"), inferredAt.toArray(Column[]::new));
+        .agg(functions.count(lit(1)).as("o_outputs"), inferredAt.toArray(Column[]::new));
     Column[] undone = new Column[prompts.size()];
     Column ownOutputs = lit(false);
     for (int i = 0; i < prompts.size(); i++) {
@@ -266,7 +264,8 @@ final class PagePlanner {
         .withColumn("known_attempts", lit(0))
         .withColumn("action", lit(INFER))
         .withColumn(OPENED, lit(true))
-        .withColumn(FIRST_OF_FILE, col("page_no").equalTo(functions.min("page_no").over(Window.partitionBy("source_uri"))));
+        .withColumn(FIRST_OF_FILE,
+            col("page_no").equalTo(functions.min("page_no").over(Window.partitionBy("source_uri"))));
     return finish(pages, null);
   }
 
