@@ -8,8 +8,10 @@ Started by bench/gpu/device-check.sh, which exports the bundle first. Two subcom
              imported from model-loader/export/hunyuan_ocr.py, not copied). Legs, each guarded (a failure is recorded
              and the next leg runs; a leg that would not finish before --budget-s is skipped):
                bandwidth        device-memory copy bandwidth, bytes read + written, best of several
+               matmul           square products in the bundle dtype: the compute roof (TFLOP/s)
                vision           vision_encode ms and peak memory at 1, 2 and 4 MP (patch grids 64x64, 88x88, 128x128)
-               prefill          a ~4,100-token prompt (an A4 page at the 4 MP cap) through prefill_chunk, 512 per chunk
+               prefill          a ~4,100-token prompt (an A4 page at the 4 MP cap) through prefill_chunk, 512 per chunk;
+                                its FLOPs over the matmul roof (prefill_compute_efficiency)
                decode           decode steps at batch 1/8/32/64, every row at context 4,500 (the cache filled with
                                 random K/V instead of a prefill), the host reading next_ids back every step as Java
                                 does; tokens/s, ms/step and memory-bandwidth efficiency
@@ -143,6 +145,7 @@ class Check:
         self.man_nostop["generation"]["stop_ids"] = []
         self.module = None
         self.bandwidth = None  # bytes/s
+        self.matmul_flops = None  # FLOP/s
         self.results = {}
 
     # ---- helpers -------------------------------------------------------------------------------------------------
@@ -385,6 +388,23 @@ def leg_bandwidth(c):
     return dict(bytes=n, times_ms=[round(x, 3) for x in times])
 
 
+def leg_matmul(c):
+    """The compute roof: the best of several square products in the bundle's dtype (bfloat16 on the GPU)."""
+    torch = c.torch
+    n = 8192 if c.cuda else 512
+    dt = {"float32": torch.float32, "float16": torch.float16, "bfloat16": torch.bfloat16}[c.man["dtype"]]
+    a = torch.randn(n, n, device=c.dev).to(dt)
+    b = torch.randn(n, n, device=c.dev).to(dt)
+    times, _ = c.timed(lambda: torch.matmul(a, b), warmup=3, repeat=5)
+    c.matmul_flops = 2 * n ** 3 / (min(times) / 1e3)
+    c.rep.figure("matmul_tflop_s", c.matmul_flops / 1e12, "TFLOP/s",
+                 "%s product %dx%d x %dx%d, best of %d: the compute roof for prefill and the vision tower"
+                 % (c.man["dtype"], n, n, n, n, len(times)))
+    del a, b
+    c.free()
+    return dict(n=n, dtype=c.man["dtype"], times_ms=[round(x, 3) for x in times])
+
+
 def leg_vision(c):
     torch = c.torch
     out = {}
@@ -435,6 +455,14 @@ def leg_prefill(c):
         S, grid[0], grid[1], hy.num_image_tokens(*grid), chunk, (S + chunk - 1) // chunk)
     c.rep.figure("prefill_tokens_per_s", S / (ms / 1e3), "tokens/s", note + ", median of 3")
     c.rep.figure("prefill_ms", ms, "ms", "the same prompt, whole prefill")
+    if c.matmul_flops:
+        a, el, _ = c.llm_sizes()
+        params = c.llm_weight_bytes / el
+        # a multiply-add per weight per token, and causal attention: each token against the ones before it
+        flops = 2 * params * S + 2 * a["num_layers"] * a["num_heads"] * a["head_dim"] * S * (S + 1)
+        c.rep.figure("prefill_compute_efficiency", flops / c.matmul_flops / (ms / 1e3), "fraction",
+                     "%.2f TFLOP (weights %.0fM params x %d tokens, causal attention) / matmul_tflop_s / prefill time"
+                     % (flops / 1e12, params / 1e6, S))
     c.rep.figure("prefill_peak_mib", None if peak is None else peak / 2 ** 20, "MiB",
                  "peak beyond the resident weights and slot" if c.cuda else "not measured on the CPU")
     return dict(prompt_tokens=S, chunk=chunk, grid=list(grid), times_ms=[round(x, 3) for x in times])
@@ -881,6 +909,7 @@ def cmd_run(args):
         return 4
     smoke = c.mode == "smoke"
     c.leg("bandwidth", 2 if smoke else 10, lambda: leg_bandwidth(c))
+    c.leg("matmul", 2 if smoke else 10, lambda: leg_matmul(c))
     c.leg("vision", 3 if smoke else 20, lambda: leg_vision(c))
     c.leg("prefill", 3 if smoke else 15, lambda: leg_prefill(c))
     c.leg("decode", 5 if smoke else 40, lambda: leg_decode(c))

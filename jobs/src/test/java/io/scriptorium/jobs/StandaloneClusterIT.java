@@ -155,6 +155,10 @@ class StandaloneClusterIT {
           .reduce("", String::concat);
       assertThat(count(executorLogs, "Fetched model bundle s3a://" + modelsBucket)).isBetween(1, 2);
 
+      // the pages were decoded by the native libraries the shaded jar keeps of OpenCV (jobs/pom.xml filters them)
+      assertThat(executorLogs).contains("JPEG/PNG pages decoded by libjpeg-turbo")
+          .doesNotContain("Native JPEG/PNG decoding (OpenCV) is unavailable");
+
       // no secret in any log of any process; spark-submit --verbose shows it redacted
       assertThat(driverLog).contains("spark.hadoop.fs.s3a.bucket." + pagesBucket + ".secret.key")
           .contains("*********(redacted)");

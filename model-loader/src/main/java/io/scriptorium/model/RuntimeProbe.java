@@ -21,7 +21,8 @@ public final class RuntimeProbe {
   private RuntimeProbe() {}
 
   /** Decode-step cost at a fixed batch and context: step time and the bytes a step must read. */
-  public record DecodeCost(int batch, int context, int steps, double stepMs, long weightBytes, long kvBytes) {
+  public record DecodeCost(int batch, int context, int steps, double stepMs, long weightBytes, long kvBytes,
+      long flopsPerStep) {
     public long bytesPerStep() {
       return weightBytes + kvBytes;
     }
@@ -54,6 +55,46 @@ public final class RuntimeProbe {
         }
       }
       return 2.0 * n * 4 / best;
+    }
+  }
+
+  /**
+   * Floating-point operations of one decode step: a multiply-add per weight per row (the tied embedding included, as the
+   * output head), and per row, head and cached token one query-key and one weight-value product of head_dim each.
+   */
+  static long decodeFlops(Manifest.Llm llm, int batch, long context) {
+    long attention = 4L * llm.numLayers() * llm.numHeads() * llm.headDim() * context;
+    return batch * (2L * llm.decodeParameters() + attention);
+  }
+
+  /**
+   * Arithmetic throughput through this process's libtorch, in GFLOP/s: the best of {@code repeats} float32 products
+   * [m, k] x [k, n] (2 m k n operations each), with the runtime's intra-op threads. Square products give the compute
+   * roof; a decode step's shape ([batch, hidden] x [hidden, vocab]) shows what the BLAS reaches with few rows.
+   */
+  public static double matmulGflopPerS(String device, int m, int k, int n, int repeats) {
+    DjlSettings.apply(RuntimeConfig.DEFAULT_INTRA_OP_THREADS);
+    try (NDManager manager = NDManager.newBaseManager(DjlSettings.device(device), "PyTorch")) {
+      NDArray a = manager.randomUniform(-1, 1, new Shape(m, k), DataType.FLOAT32);
+      NDArray b = manager.randomUniform(-1, 1, new Shape(k, n), DataType.FLOAT32);
+      double best = Double.MAX_VALUE;
+      for (int i = 0; i <= repeats; i++) {
+        try (NDManager step = manager.newSubManager()) {
+          NDArray ready = a.get(0, 0);
+          ready.attach(step);
+          ready.toFloatArray(); // on a GPU: wait for the work before
+          long start = System.nanoTime();
+          NDArray c = a.matMul(b);
+          c.attach(step);
+          NDArray last = c.get(m - 1, n - 1);
+          last.attach(step);
+          last.toFloatArray(); // reading one value waits for the product on a GPU
+          if (i > 0) {
+            best = Math.min(best, System.nanoTime() - start);
+          }
+        }
+      }
+      return 2.0 * m * k * n / best; // operations per nanosecond = GFLOP/s
     }
   }
 
@@ -95,7 +136,7 @@ public final class RuntimeProbe {
         int bytesPerValue = KvCache.dataType(bundle.manifest().dtype()).getNumOfBytes();
         long kv = (long) batch * (context + warmUp + steps / 2 + 1) * llm.kvBytesPerToken(bytesPerValue);
         return new DecodeCost(batch, context, steps, elapsed / 1e6 / steps, llm.decodeParameters() * bytesPerValue,
-            kv);
+            kv, decodeFlops(llm, batch, context + warmUp + steps / 2 + 1));
       }
     }
   }

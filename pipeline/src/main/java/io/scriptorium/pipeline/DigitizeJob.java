@@ -8,6 +8,7 @@ import static org.apache.spark.sql.functions.concat;
 import static org.apache.spark.sql.functions.concat_ws;
 import static org.apache.spark.sql.functions.countDistinct;
 import static org.apache.spark.sql.functions.explode;
+import static org.apache.spark.sql.functions.expr;
 import static org.apache.spark.sql.functions.hash;
 import static org.apache.spark.sql.functions.lit;
 import static org.apache.spark.sql.functions.max;
@@ -157,14 +158,18 @@ final class DigitizeJob {
             committer.submit(() -> {
               spark.sparkContext().setJobDescription("scriptorium " + runId + " " + name + ": commit");
               long commitStart = System.nanoTime();
-              // A page ok without outputs of its own (a duplicate) is ok only if its content's outputs were made.
-              confirmDuplicates(spark.read().schema(PartitionInference.RESULT_SCHEMA).parquet(staging), rows, runId,
-                  model.revision()).write().mode("overwrite").parquet(staging + "-confirmed");
-              Dataset<Row> results = spark.read().schema(PartitionInference.RESULT_SCHEMA)
-                  .parquet(staging + "-confirmed");
+              Dataset<Row> results = spark.read().schema(PartitionInference.RESULT_SCHEMA).parquet(staging);
+              ChunkCounts counts = ChunkCounts.of(results);
+              if (counts.duplicates() > 0) {
+                // A page ok without outputs of its own (a duplicate) is ok only if its content's outputs were made.
+                confirmDuplicates(results, rows, runId, model.revision()).write().mode("overwrite")
+                    .parquet(staging + "-confirmed");
+                results = spark.read().schema(PartitionInference.RESULT_SCHEMA).parquet(staging + "-confirmed");
+                counts = ChunkCounts.of(results);
+              }
               Map<String, Double> steps = writer.commit(results, chunk.getValue());
               metrics.chunkCommitted(System.nanoTime() - commitStart);
-              tally.add(results);
+              tally.add(counts);
               delete(staging);
               delete(staging + "-confirmed");
               committed[0]++;
@@ -307,6 +312,38 @@ final class DigitizeJob {
     return counts;
   }
 
+  /**
+   * What a chunk's results hold, counted by one small job: under overlapped commits every job of a commit waits for a
+   * task slot the next chunk's inference frees, so the commit runs as few jobs as it can.
+   *
+   * @param duplicates pages ok without outputs of their own (their content was inferred at another location)
+   */
+  record ChunkCounts(long ok, long failed, long outputs, long spots, long duplicates, Map<String, Long> failures) {
+    static ChunkCounts of(Dataset<Row> results) {
+      long ok = 0;
+      long failed = 0;
+      long outputs = 0;
+      long spots = 0;
+      long duplicates = 0;
+      Map<String, Long> failures = new TreeMap<>();
+      for (Row group : results.groupBy("status", "error_class").agg(expr("count(*)"),
+          expr("coalesce(sum(size(outputs)), 0)"), expr("coalesce(sum(size(spots)), 0)"),
+          expr("count_if(size(outputs) = 0)")).collectAsList()) {
+        long pages = group.getLong(2);
+        outputs += group.getLong(3);
+        spots += group.getLong(4);
+        if ("ok".equals(group.getString(0))) {
+          ok += pages;
+          duplicates += group.getLong(5);
+        } else {
+          failed += pages;
+          failures.merge(group.getString(1), pages, Long::sum);
+        }
+      }
+      return new ChunkCounts(ok, failed, outputs, spots, duplicates, failures);
+    }
+  }
+
   /** Running totals over committed chunks. */
   private static final class Tally {
     long ok;
@@ -315,16 +352,12 @@ final class DigitizeJob {
     long spots;
     final Map<String, Long> failures = new TreeMap<>();
 
-    void add(Dataset<Row> results) {
-      Row sums = results.selectExpr("count_if(status = 'ok')", "count_if(status <> 'ok')", "coalesce(sum(size(outputs)), 0)",
-          "coalesce(sum(size(spots)), 0)").first();
-      ok += sums.getLong(0);
-      failed += sums.getLong(1);
-      outputs += sums.getLong(2);
-      spots += sums.getLong(3);
-      for (Row row : results.where("status <> 'ok'").groupBy("error_class").count().collectAsList()) {
-        failures.merge(row.getString(0), row.getLong(1), Long::sum);
-      }
+    void add(ChunkCounts chunk) {
+      ok += chunk.ok();
+      failed += chunk.failed();
+      outputs += chunk.outputs();
+      spots += chunk.spots();
+      chunk.failures().forEach((errorClass, pages) -> failures.merge(errorClass, pages, Long::sum));
     }
   }
 }

@@ -58,6 +58,7 @@ public final class RuntimeBenchmark {
   private final Path work;
   private final String device;
   private double bandwidth;
+  private double gflops;
 
   private RuntimeBenchmark(Path work, String device) {
     this.work = work;
@@ -92,6 +93,13 @@ public final class RuntimeBenchmark {
     bench.add("memory_bandwidth_gb_s", bench.bandwidth, "GB/s", "in-place copy of a 1 GiB float32 tensor on " + device
         + " through this JVM's libtorch (bytes read + written), best of 5, with the runtime's intra-op threads (1):"
         + " the limit a decode step can reach");
+    bench.gflops = RuntimeProbe.matmulGflopPerS(device, 2048, 2048, 2048, 5);
+    bench.add("matmul_gflop_s", bench.gflops, "GFLOP/s", "float32 product of two 2048x2048 matrices on " + device
+        + " through this JVM's libtorch, best of 5, with the runtime's intra-op threads (1): the compute roof a"
+        + " decode step can reach");
+    bench.add("matmul_gflop_s_8_rows", RuntimeProbe.matmulGflopPerS(device, 8, 1024, 120_818, 5), "GFLOP/s",
+        "float32 [8, 1024] x [1024, 120818] (the output head of a batch-8 decode step at the real shape), best of 5:"
+            + " what this libtorch's BLAS reaches with few rows, against matmul_gflop_s");
     bench.tiny();
     if (skipReal) {
       bench.skipped("real-shape figures skipped (--skip-real)");
@@ -197,19 +205,23 @@ public final class RuntimeBenchmark {
     add("decode_overhead_fraction_real_shape", one.overheadUs / (one.overheadUs + one.modelUs), "fraction",
         "overhead / whole decode step, real decoder shape, B=1");
     double base = 0;
+    RuntimeProbe.DecodeCost single = null;
     for (int b : new int[] {1, 4, 8, 16}) {
       // the decode step alone, as the scheduler runs it once the batch is full (ramp-up and prefill left out)
       RuntimeProbe.DecodeCost c = RuntimeProbe.decodeCost(source, device, b, SHORT_CONTEXT, 8);
       double tokensPerSecond = b / (c.stepMs() / 1e3);
       if (b == 1) {
         base = tokensPerSecond;
+        single = c;
       }
       add("tokens_per_s_batch_" + b + "_real_shape", tokensPerSecond, "tokens/s", String.format(Locale.ROOT,
           "real decoder shape, fp32, decode steps of %d rows at context %d (%.0f ms a step)", b, SHORT_CONTEXT,
           c.stepMs()));
       if (b == 8) {
-        add("batch8_speedup_real_shape", tokensPerSecond / base, "x", "tokens/s at batch 8 over batch 1, context "
-            + SHORT_CONTEXT);
+        add("batch8_speedup_real_shape", tokensPerSecond / base, "x", String.format(Locale.ROOT,
+            "tokens/s at batch 8 over batch 1, context %d; the roofline (max of bytes / memory_bandwidth_gb_s and"
+                + " FLOPs / matmul_gflop_s per step) predicts %.2fx", SHORT_CONTEXT,
+            8 * rooflineMs(single) / rooflineMs(c)));
       }
     }
     decodeAtContext(source);
@@ -232,9 +244,29 @@ public final class RuntimeBenchmark {
         String.format(Locale.ROOT, "(weights + every row's K/V read per step) / memory_bandwidth_gb_s / step time at"
             + " batch 8, context 4,000: %.2f GB / %.1f GB/s / %.1f ms; 1.0 = the copy bandwidth", at4k.bytesPerStep()
             / 1e9, bandwidth, at4k.stepMs()));
+    double roofline = rooflineMs(at4k);
+    add("decode_roofline_efficiency_real_shape", roofline / at4k.stepMs(), "fraction", String.format(Locale.ROOT,
+        "the physical limit of the same step over its measured time: max(%.2f GB / %.1f GB/s = %.1f ms, %.1f GFLOP /"
+            + " %.1f GFLOP/s = %.1f ms) / %.1f ms; 1.0 = at the roof. Memory and arithmetic as one sum (one thread"
+            + " that overlaps neither): %.2f", at4k.bytesPerStep() / 1e9, bandwidth, bytesMs(at4k),
+        at4k.flopsPerStep() / 1e9, gflops, flopsMs(at4k), at4k.stepMs(), (bytesMs(at4k) + flopsMs(at4k))
+            / at4k.stepMs()));
     add("decode_step_ctx4k_vs_ctx512_real_shape", at4k.stepMs() / at512.stepMs(), "x", String.format(Locale.ROOT,
         "step time at context 4,000 over context 512 (%.1f ms), batch 8; the byte count predicts %.2fx",
         at512.stepMs(), at4k.bytesPerStep() / (double) at512.bytesPerStep()));
+  }
+
+  private double bytesMs(RuntimeProbe.DecodeCost cost) {
+    return cost.bytesPerStep() / (bandwidth * 1e9) * 1e3;
+  }
+
+  private double flopsMs(RuntimeProbe.DecodeCost cost) {
+    return cost.flopsPerStep() / (gflops * 1e9) * 1e3;
+  }
+
+  /** The least time a step can take on this machine: its bytes at the bandwidth or its FLOPs at the roof. */
+  private double rooflineMs(RuntimeProbe.DecodeCost cost) {
+    return Math.max(bytesMs(cost), flopsMs(cost));
   }
 
   /**

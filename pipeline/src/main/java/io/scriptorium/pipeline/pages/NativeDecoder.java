@@ -66,7 +66,9 @@ final class NativeDecoder {
    */
   static String load(Supplier<String> loader) {
     try {
-      return loader.get();
+      String description = loader.get();
+      LOG.info("JPEG/PNG pages decoded by {}", description);
+      return description;
     } catch (LinkageError | RuntimeException e) {
       LOG.warn("Native JPEG/PNG decoding (OpenCV) is unavailable on {} {}: {}; ImageIO decodes every page (same"
           + " pixels, JPEG about 3x slower)", System.getProperty("os.name"), System.getProperty("os.arch"),
