@@ -11,34 +11,21 @@ import static org.apache.spark.sql.functions.struct;
 import static org.apache.spark.sql.functions.sum;
 import static org.apache.spark.sql.functions.transform;
 
-import io.delta.tables.DeltaTable;
+import io.scriptorium.model.Task;
 import io.scriptorium.pipeline.ParsedTables.Spec;
 import io.scriptorium.pipeline.ReparseSummary.Changes;
-import io.scriptorium.pipeline.parse.Block;
-import io.scriptorium.pipeline.parse.Box;
-import io.scriptorium.pipeline.parse.Cell;
-import io.scriptorium.pipeline.parse.Chart;
-import io.scriptorium.pipeline.parse.Field;
-import io.scriptorium.pipeline.parse.Figure;
-import io.scriptorium.pipeline.parse.Formula;
-import io.scriptorium.pipeline.parse.InlineFormula;
+import io.scriptorium.pipeline.derive.DerivedRows;
+import io.scriptorium.pipeline.derive.TaskParameters;
+import io.scriptorium.pipeline.derive.TaskRegistry;
 import io.scriptorium.pipeline.parse.OutputParsers;
-import io.scriptorium.pipeline.parse.ParseResult;
-import io.scriptorium.pipeline.parse.ParseWarning;
-import io.scriptorium.pipeline.parse.ParsedDocument;
-import io.scriptorium.pipeline.parse.Spot;
-import io.scriptorium.pipeline.parse.Table;
 import java.util.ArrayList;
 import java.util.Arrays;
 import java.util.Iterator;
 import java.util.LinkedHashMap;
 import java.util.List;
-import java.util.Locale;
 import java.util.Map;
 import java.util.TreeMap;
 import java.util.concurrent.Callable;
-import java.util.function.Function;
-import java.util.stream.Collectors;
 import java.util.stream.Stream;
 import org.apache.spark.api.java.function.MapPartitionsFunction;
 import org.apache.spark.sql.Column;
@@ -55,16 +42,14 @@ import org.apache.spark.storage.StorageLevel;
 import scala.jdk.javaapi.CollectionConverters;
 
 /**
- * Turns raw outputs into the rows of the {@link ParsedTables parsed tables} and replaces an output's rows there.
+ * Writes the rows the parsers make of raw outputs to the {@link ParsedTables parsed tables} and {@code spots}: the
+ * Spark side of derivation, which itself is Spark-free ({@link TaskRegistry} parses, {@link DerivedRows} makes the
+ * rows).
  *
  * <p>The parsers run in executors ({@code mapPartitions} over raw-output rows), once per output: every output
- * becomes one row holding an array per table, cached while the tables are written.
- *
- * <p><b>Replacing.</b> Each table gets one Delta MERGE, so a reader sees an output's old rows or its new rows, never a
- * mix. Rows are matched on the output key plus their item number; besides its rows, every output sends one marker
- * row carrying its row count, which matches (and deletes) the output's stored rows numbered past that count. Rows
- * whose values are unchanged are left alone, so parsing the same outputs again changes nothing. The MERGE condition
- * names the partitions as literals, so writers of disjoint partitions don't conflict.
+ * becomes one row holding an array per table, cached while the tables are written. Each table then gets one
+ * {@link ReplaceRows#replace} MERGE, so a reader sees an output's old rows or its new rows, never a mix, and parsing
+ * the same outputs again changes nothing.
  */
 final class DerivedTables {
   /** Columns shared by every parsed table, taken from the output; the rest of a table's columns are its records'. */
@@ -114,15 +99,16 @@ final class DerivedTables {
 
   /**
    * Digitize's spots: replaces the lines of a committed chunk's spotting outputs ({@link PartitionInference#RESULT_SCHEMA})
-   * with the lines inference parsed (the results' {@code spots}, each tagged with its output's prompt), in one MERGE
-   * with the parsed tables' protocol: every spotting output sends its marker, so lines past its new count go in the
-   * same commit. {@code partitions} are the chunk's (collection, batch_date) pairs.
+   * with the lines inference parsed (the results' {@code spots}, made by {@link DerivedRows#spotRows} like reparse's,
+   * each tagged with its output's prompt), in one MERGE like the parsed tables': every spotting output sends its
+   * marker, so lines past its new count go in the same commit. {@code partitions} are the chunk's (collection,
+   * batch_date) pairs.
    */
   void commitSpots(Dataset<Row> results, List<Row> partitions) {
     Dataset<Row> outputs = results
         .select(col("content_sha256"), col("page_id"), col("model_revision"), col("run_id"), col("collection"),
             col("batch_date"), col("spots"), explode(col("outputs")).as("o"))
-        .where(col("o.task").equalTo(lit("spotting")))
+        .where(col("o.task").equalTo(lit(Task.SPOTTING.key())))
         .select(col("*"), col("o.task").as("task"), col("o.prompt_sha256").as("prompt_sha256"))
         .drop("o")
         .dropDuplicates(OUTPUT_KEY.toArray(String[]::new));
@@ -179,61 +165,13 @@ final class DerivedTables {
   }
 
   private Changes merge(Spec spec, Dataset<Row> derived, List<Row> partitions, long rowCount) {
-    List<String> names = Arrays.asList(spec.schema().fieldNames());
     Dataset<Row> rows = derived.select(Stream.concat(COMMON.stream().map(c -> col(c)),
             Stream.of(explode(col(spec.name())).as("r"))).toArray(Column[]::new))
         .select(Stream.concat(COMMON.stream().map(c -> col(c)), Stream.of(col("r.*"))).toArray(Column[]::new))
-        .select(columns(names))
-        .withColumn("_marker", lit(false))
-        .withColumn("_count", lit(null).cast(DataTypes.IntegerType));
-    Dataset<Row> markers = derived.select(Stream.concat(
-        Stream.concat(spec.outputKeys().stream(), Tables.PARTITION_COLUMNS.stream()).map(c -> col(c)),
-        Stream.of(lit(true).as("_marker"), size(col(spec.name())).as("_count"))).toArray(Column[]::new));
-    Dataset<Row> source = rows.unionByName(markers, true);
-
-    String condition = partitionPredicate(partitions) + " AND "
-        + Stream.concat(Tables.PARTITION_COLUMNS.stream(), spec.outputKeys().stream())
-            .map(k -> "t." + k + " <=> s." + k).collect(Collectors.joining(" AND "))
-        + (spec.item() == null
-            ? " AND (NOT s._marker OR s._count = 0)"
-            : " AND ((NOT s._marker AND t." + spec.item() + " = s." + spec.item() + ")"
-                + " OR (s._marker AND t." + spec.item() + " >= s._count))");
-    String unchanged = spec.payload().stream().map(c -> "t." + c + " <=> s." + c).collect(Collectors.joining(" AND "));
-    Map<String, String> values = names.stream().collect(Collectors.toMap(Function.identity(), c -> "s." + c,
-        (a, b) -> a, LinkedHashMap::new));
-
-    // Another writer may commit to the same partitions first; the MERGE is idempotent, so it is simply run again.
-    Row metrics = DeltaRetry.onConflict("MERGE into " + spec.name(), () -> DeltaTable.forPath(spark,
-            warehouse.location(spec.name())).as("t")
-        .merge(source.as("s"), condition)
-        .whenMatched("s._marker").delete()
-        .whenMatched("NOT s._marker AND NOT (" + unchanged + ")").updateExpr(values)
-        .whenNotMatched("NOT s._marker").insertExpr(values)
-        .execute()
-        .first());
-    return new Changes(rowCount, metric(metrics, "num_inserted_rows"), metric(metrics, "num_updated_rows"),
-        metric(metrics, "num_deleted_rows"));
-  }
-
-  private static long metric(Row metrics, String name) {
-    Object value = metrics.schema().getFieldIndex(name).isDefined() ? metrics.getAs(name) : null;
-    return value instanceof Number n ? n.longValue() : 0L;
-  }
-
-  /** {@code (t.collection, t.batch_date) IN (...)} as literals, for file pruning and disjoint-run isolation. */
-  private static String partitionPredicate(List<Row> partitions) {
-    return "(" + partitions.stream()
-        .map(p -> "(" + equalsLiteral("t.collection", p.get(0) == null ? null : "'" + escape(p.getString(0)) + "'")
-            + " AND " + equalsLiteral("t.batch_date", p.get(1) == null ? null : "DATE'" + p.getDate(1) + "'") + ")")
-        .collect(Collectors.joining(" OR ")) + ")";
-  }
-
-  private static String equalsLiteral(String column, String literal) {
-    return literal == null ? column + " IS NULL" : column + " = " + literal;
-  }
-
-  private static String escape(String value) {
-    return value.replace("\\", "\\\\").replace("'", "\\'");
+        .select(columns(Arrays.asList(spec.schema().fieldNames())));
+    ReplaceRows.Merged merged = new ReplaceRows(spark, warehouse).replace(spec.name(), rows, derived,
+        size(col(spec.name())), partitions, spec.outputKeys(), spec.item());
+    return new Changes(rowCount, merged.inserted(), merged.updated(), merged.deleted());
   }
 
   private static Column[] columns(List<String> names) {
@@ -241,7 +179,7 @@ final class DerivedTables {
   }
 
   // ---------------------------------------------------------------------------------------------------------------
-  // Derivation: pure functions from one raw output to the rows of every table.
+  // Derivation, as Spark rows.
 
   /** A table's own columns: those not shared with the output ({@link #COMMON}), in schema order. */
   static StructType recordSchema(Spec spec) {
@@ -261,159 +199,18 @@ final class DerivedTables {
   }
 
   /**
-   * The rows one raw output gives each table (only its own columns, see {@link #recordSchema}), keyed by table name.
-   * Tables the task does not feed get no entry. {@code width} and {@code height} (null when unknown) scale boxes
-   * to pixels.
+   * The rows one raw output gives each table (only its own columns, see {@link #recordSchema}), keyed by table name:
+   * {@link DerivedRows} as Spark rows. Tables the task does not feed get no entry, nor does a task name that is none.
+   * {@code width} and {@code height} (null when unknown) scale boxes to pixels.
    */
   static Map<String, List<Row>> derive(String task, String targetLanguage, List<String> fields, String text,
       Integer width, Integer height) {
     Map<String, List<Row>> rows = new TreeMap<>();
-    List<ParseWarning> warnings;
-    switch (task == null ? "" : task) {
-      case "spotting" -> {
-        ParseResult<Spot> spots = OutputParsers.spotting(text);
-        rows.put(Tables.SPOTS, spots.records().stream().map(s -> spotRow(s, width, height)).toList());
-        warnings = spots.warnings();
-      }
-      case "parse" -> warnings = document(OutputParsers.document(text), width, height, rows);
-      case "translate" -> {
-        String language = targetLanguage;
-        warnings = document(OutputParsers.translation(text, language).document(), width, height, rows);
-        rows.put(ParsedTables.TRANSLATIONS,
-            List.of(RowFactory.create(language, OutputParsers.trimRepetition(text).text().strip())));
-      }
-      case "table" -> {
-        Table table = OutputParsers.table(text);
-        rows.put(ParsedTables.TABLES, table.sanitisedHtml().isEmpty() ? List.of() : List.of(tableRow(0, table)));
-        warnings = table.warnings();
-      }
-      case "formula" -> {
-        Formula formula = OutputParsers.formula(text);
-        rows.put(ParsedTables.FORMULAS, formula.latex().isEmpty() ? List.of() : List.of(formulaRow(0, formula)));
-        warnings = formula.warnings();
-      }
-      case "chart" -> {
-        ParseResult<Chart> charts = OutputParsers.chart(text);
-        List<Row> blocks = new ArrayList<>();
-        for (Chart chart : charts.records()) {
-          blocks.add(RowFactory.create(blocks.size(), "chart", 0, chart.body(), seq(List.of())));
-        }
-        rows.put(ParsedTables.BLOCKS, blocks);
-        warnings = charts.warnings();
-      }
-      case "ie" -> warnings = fields(text, fields != null && fields.size() == 1 ? fields.get(0) : null, rows);
-      case "subtitles" -> warnings = OutputParsers.subtitles(text).warnings();
-      case "vqa" -> warnings = OutputParsers.vqa(text).warnings();
-      default -> {
-        return rows; // text, and tasks without a parser: nothing to derive
-      }
-    }
-    List<Row> warningRows = new ArrayList<>();
-    for (ParseWarning w : warnings) {
-      warningRows.add(RowFactory.create(warningRows.size(), w.code(), w.message()));
-    }
-    rows.put(ParsedTables.PARSE_WARNINGS, warningRows);
+    TaskRegistry.byKey(task).ifPresent(known -> DerivedRows.of(
+            TaskRegistry.parse(known, text, new TaskParameters(targetLanguage, fields)), width, height)
+        .forEach((table, records) -> rows.put(table.tableName(), records.stream()
+            .map(r -> RecordRows.of((Record) r)).toList())));
     return rows;
-  }
-
-  private static List<ParseWarning> document(ParsedDocument doc, Integer width, Integer height,
-      Map<String, List<Row>> rows) {
-    rows.put(ParsedTables.BLOCKS, doc.blocks().stream().map(DerivedTables::blockRow).toList());
-    List<Row> tables = new ArrayList<>();
-    for (Table table : doc.tables()) {
-      tables.add(tableRow(tables.size(), table));
-    }
-    rows.put(ParsedTables.TABLES, tables);
-    List<Row> formulas = new ArrayList<>();
-    for (Formula formula : doc.formulas()) {
-      formulas.add(formulaRow(formulas.size(), formula));
-    }
-    rows.put(ParsedTables.FORMULAS, formulas);
-    List<Row> figures = new ArrayList<>();
-    for (Figure figure : doc.figures()) {
-      Object[] box = boxes(figure.box(), width, height);
-      Object[] values = new Object[3 + box.length];
-      values[0] = figures.size();
-      values[1] = figure.blockOrder();
-      values[2] = figure.caption();
-      System.arraycopy(box, 0, values, 3, box.length);
-      figures.add(RowFactory.create(values));
-    }
-    rows.put(ParsedTables.FIGURES, figures);
-    return doc.warnings();
-  }
-
-  /**
-   * Information extraction. A single-key prompt ("Output the value of KEY.") is answered with the bare value, which
-   * becomes one field named after the key when the answer holds no JSON object.
-   */
-  private static List<ParseWarning> fields(String text, String key, Map<String, List<Row>> rows) {
-    ParseResult<Field> parsed = OutputParsers.fields(text);
-    List<Field> fields = parsed.records();
-    List<ParseWarning> warnings = parsed.warnings();
-    String answer = OutputParsers.trimRepetition(text).text().strip();
-    if (fields.isEmpty() && key != null && !answer.isEmpty()) {
-      fields = List.of(new Field(key, answer));
-      warnings = warnings.stream().filter(w -> !w.code().equals(ParseWarning.JSON_INVALID)).toList();
-    }
-    List<Row> fieldRows = new ArrayList<>();
-    for (Field field : fields) {
-      fieldRows.add(RowFactory.create(fieldRows.size(), field.key(), field.value()));
-    }
-    rows.put(ParsedTables.FIELDS, fieldRows);
-    return warnings;
-  }
-
-  private static Row blockRow(Block block) {
-    List<Row> inline = new ArrayList<>();
-    for (InlineFormula f : block.inlineFormulas()) {
-      inline.add(RowFactory.create(f.start(), f.end(), f.latex()));
-    }
-    return RowFactory.create(block.order(), block.kind().name().toLowerCase(Locale.ROOT), block.headingLevel(),
-        block.text(), seq(inline));
-  }
-
-  private static Row tableRow(int tableNo, Table table) {
-    List<Row> cells = new ArrayList<>();
-    for (Cell c : table.cells()) {
-      cells.add(RowFactory.create(c.row(), c.col(), c.rowspan(), c.colspan(), c.text()));
-    }
-    return RowFactory.create(tableNo, table.blockOrder(), table.sanitisedHtml(), table.caption(), table.rows(),
-        table.cols(), seq(cells));
-  }
-
-  private static Row formulaRow(int formulaNo, Formula f) {
-    return RowFactory.create(formulaNo, f.blockOrder(), f.position(), f.display(), f.latex(), f.equationNumber(),
-        f.balanced());
-  }
-
-  /** Like PartitionInference's spot rows: pixels (when the page size is known), then the grid box. */
-  private static Row spotRow(Spot spot, Integer width, Integer height) {
-    Object[] box = boxes(spot.box(), width, height);
-    Object[] values = new Object[2 + box.length];
-    values[0] = spot.lineNo();
-    values[1] = spot.text();
-    System.arraycopy(box, 0, values, 2, box.length);
-    return RowFactory.create(values);
-  }
-
-  /** x1, y1, x2, y2 in pixels (null without a box or page size), then norm_x1..norm_y2 (null without a box). */
-  private static Object[] boxes(Box grid, Integer width, Integer height) {
-    Object[] values = new Object[8];
-    if (grid != null) {
-      if (width != null && height != null) {
-        Box pixels = grid.denormalize(width, height);
-        values[0] = pixels.x1();
-        values[1] = pixels.y1();
-        values[2] = pixels.x2();
-        values[3] = pixels.y2();
-      }
-      values[4] = grid.x1();
-      values[5] = grid.y1();
-      values[6] = grid.x2();
-      values[7] = grid.y2();
-    }
-    return values;
   }
 
   private static Object seq(List<?> values) {

@@ -9,17 +9,15 @@ import com.google.gson.JsonObject;
 import com.google.gson.JsonPrimitive;
 import com.google.gson.JsonSerializer;
 import io.scriptorium.model.Task;
+import io.scriptorium.pipeline.derive.ParsedOutput;
+import io.scriptorium.pipeline.derive.TaskParameters;
+import io.scriptorium.pipeline.derive.TaskRegistry;
 import io.scriptorium.pipeline.parse.BlockKind;
 import io.scriptorium.pipeline.parse.Box;
-import io.scriptorium.pipeline.parse.Field;
 import io.scriptorium.pipeline.parse.Figure;
-import io.scriptorium.pipeline.parse.Formula;
 import io.scriptorium.pipeline.parse.OutputParsers;
-import io.scriptorium.pipeline.parse.ParseResult;
 import io.scriptorium.pipeline.parse.ParsedDocument;
 import io.scriptorium.pipeline.parse.Spot;
-import io.scriptorium.pipeline.parse.Table;
-import io.scriptorium.pipeline.parse.Translation;
 import java.util.List;
 import java.util.Locale;
 import java.util.function.Function;
@@ -42,7 +40,8 @@ public final class ParsedOutputJson {
   private ParsedOutputJson() {}
 
   /**
-   * Parses {@code text} as an answer to {@code task} and returns the records as pretty-printed JSON.
+   * Parses {@code text} as an answer to {@code task} ({@link TaskRegistry}, as digitize and reparse do) and returns the
+   * records as pretty-printed JSON.
    *
    * @param task a task name (spotting, parse, formula, table, chart, text, ie, translate, subtitles, vqa)
    * @param text the raw model output
@@ -57,47 +56,79 @@ public final class ParsedOutputJson {
     if ((width == null) != (height == null)) {
       throw new IllegalArgumentException("Give both --width and --height, or neither");
     }
-    String name = Task.parse(task).name().toLowerCase(Locale.ROOT);
+    Task known = Task.parse(task);
+    TaskParameters parameters =
+        new TaskParameters(targetLanguage, key == null || key.isBlank() ? List.of() : List.of(key.strip()));
     JsonObject out = new JsonObject();
-    out.addProperty("task", name);
+    out.addProperty("task", known.key());
     out.addProperty("parser_version", OutputParsers.PARSER_VERSION);
-    switch (name) {
-      case "spotting" -> {
-        ParseResult<Spot> spots = OutputParsers.spotting(text);
-        out.add("spots", withPixels(spots.records(), Spot::box, width, height));
-        out.add("warnings", GSON.toJsonTree(spots.warnings()));
+    TaskRegistry.parse(known, text, parameters).match(new ParsedOutput.Cases<Void>() {
+      @Override
+      public Void spots(ParsedOutput.Spots spots) {
+        out.add("spots", withPixels(spots.spots(), Spot::box, width, height));
+        return warnings(spots);
       }
-      case "parse" -> document(OutputParsers.document(text), width, height, out);
-      case "translate" -> {
-        Translation translation = OutputParsers.translation(text, targetLanguage);
-        out.addProperty("language", translation.language());
-        document(translation.document(), width, height, out);
+
+      @Override
+      public Void document(ParsedOutput.Document document) {
+        ParsedOutputJson.document(document.document(), width, height, out);
+        return null;
       }
-      case "table" -> {
-        Table table = OutputParsers.table(text);
-        out.add("table", GSON.toJsonTree(table));
-        out.add("warnings", GSON.toJsonTree(table.warnings()));
+
+      @Override
+      public Void translated(ParsedOutput.Translated translated) {
+        out.addProperty("language", translated.translation().language());
+        ParsedOutputJson.document(translated.translation().document(), width, height, out);
+        return null;
       }
-      case "formula" -> {
-        Formula formula = OutputParsers.formula(text);
-        out.add("formula", GSON.toJsonTree(formula));
-        out.add("warnings", GSON.toJsonTree(formula.warnings()));
+
+      @Override
+      public Void table(ParsedOutput.TableAnswer table) {
+        out.add("table", GSON.toJsonTree(table.table()));
+        return warnings(table);
       }
-      case "ie" -> {
-        ParseResult<Field> fields = OutputParsers.fields(text);
-        String answer = OutputParsers.trimRepetition(text).text().strip();
-        if (fields.records().isEmpty() && key != null && !key.isBlank() && !answer.isEmpty()) {
-          out.add("fields", GSON.toJsonTree(List.of(new Field(key.strip(), answer))));
-        } else {
-          out.add("fields", GSON.toJsonTree(fields.records()));
-        }
-        out.add("warnings", GSON.toJsonTree(fields.warnings()));
+
+      @Override
+      public Void formula(ParsedOutput.FormulaAnswer formula) {
+        out.add("formula", GSON.toJsonTree(formula.formula()));
+        return warnings(formula);
       }
-      case "chart" -> result("charts", OutputParsers.chart(text), out);
-      case "subtitles" -> result("lines", OutputParsers.subtitles(text), out);
-      case "vqa" -> result("answers", OutputParsers.vqa(text), out);
-      default -> out.add("trimmed", GSON.toJsonTree(OutputParsers.trimRepetition(text))); // text: no parser
-    }
+
+      @Override
+      public Void charts(ParsedOutput.Charts charts) {
+        out.add("charts", GSON.toJsonTree(charts.charts()));
+        return warnings(charts);
+      }
+
+      @Override
+      public Void fields(ParsedOutput.Fields fields) {
+        out.add("fields", GSON.toJsonTree(fields.fields()));
+        return warnings(fields);
+      }
+
+      @Override
+      public Void subtitles(ParsedOutput.Subtitles subtitles) {
+        out.add("lines", GSON.toJsonTree(subtitles.lines()));
+        return warnings(subtitles);
+      }
+
+      @Override
+      public Void answers(ParsedOutput.Answers answers) {
+        out.add("answers", GSON.toJsonTree(answers.answers()));
+        return warnings(answers);
+      }
+
+      @Override
+      public Void text(ParsedOutput.PlainText text) {
+        out.add("trimmed", GSON.toJsonTree(text.trimmed())); // no parser, no warnings
+        return null;
+      }
+
+      private Void warnings(ParsedOutput parsed) {
+        out.add("warnings", GSON.toJsonTree(parsed.warnings()));
+        return null;
+      }
+    });
     return GSON.toJson(out);
   }
 
@@ -107,11 +138,6 @@ public final class ParsedOutputJson {
     out.add("formulas", GSON.toJsonTree(doc.formulas()));
     out.add("figures", withPixels(doc.figures(), Figure::box, width, height));
     out.add("warnings", GSON.toJsonTree(doc.warnings()));
-  }
-
-  private static void result(String name, ParseResult<?> result, JsonObject out) {
-    out.add(name, GSON.toJsonTree(result.records()));
-    out.add("warnings", GSON.toJsonTree(result.warnings()));
   }
 
   private static <T> JsonElement withPixels(List<T> records, Function<T, Box> box, Integer width,

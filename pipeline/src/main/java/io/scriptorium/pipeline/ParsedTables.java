@@ -7,6 +7,8 @@ import static org.apache.spark.sql.types.DataTypes.DateType;
 import static org.apache.spark.sql.types.DataTypes.IntegerType;
 import static org.apache.spark.sql.types.DataTypes.StringType;
 
+import io.scriptorium.pipeline.derive.DerivedRows;
+import io.scriptorium.pipeline.derive.DerivedTable;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Set;
@@ -21,35 +23,21 @@ import org.apache.spark.sql.types.StructType;
  * <p>Every row is keyed like the raw output it comes from, (content_sha256, task, model_revision, prompt_sha256), plus
  * its position among that output's records (the table's {@link Spec#item item column}), and lives in the raw output's
  * (collection, batch_date) partition. {@link DerivedTables} fills them; {@link Warehouse#ensureTables} creates them.
+ * Each table's own columns are those of its {@link io.scriptorium.pipeline.derive.DerivedRow} record, in order.
  */
 final class ParsedTables {
   /** Table, the item column numbering an output's rows (null: one row per output), and the tasks that feed it. */
-  record Spec(String name, StructType schema, String item, List<String> outputKeys, Set<String> tasks) {
-    /** The columns compared to tell a changed row: all but the keys, the item and the run that wrote it. */
-    List<String> payload() {
-      List<String> columns = new ArrayList<>();
-      for (String column : schema.fieldNames()) {
-        if (!outputKeys.contains(column) && !column.equals(item) && !column.equals("run_id")
-            && !Tables.PARTITION_COLUMNS.contains(column)) {
-          columns.add(column);
-        }
-      }
-      return columns;
-    }
-  }
+  record Spec(String name, StructType schema, String item, List<String> outputKeys, Set<String> tasks) {}
 
-  static final String BLOCKS = "blocks";
-  static final String TABLES = "tables";
-  static final String FORMULAS = "formulas";
-  static final String FIGURES = "figures";
-  static final String FIELDS = "fields";
-  static final String TRANSLATIONS = "translations";
-  static final String PARSE_WARNINGS = "parse_warnings";
+  static final String BLOCKS = DerivedTable.BLOCKS.tableName();
+  static final String TABLES = DerivedTable.TABLES.tableName();
+  static final String FORMULAS = DerivedTable.FORMULAS.tableName();
+  static final String FIGURES = DerivedTable.FIGURES.tableName();
+  static final String FIELDS = DerivedTable.FIELDS.tableName();
+  static final String TRANSLATIONS = DerivedTable.TRANSLATIONS.tableName();
+  static final String PARSE_WARNINGS = DerivedTable.PARSE_WARNINGS.tableName();
 
   static final List<String> OUTPUT_KEYS = List.of("content_sha256", "task", "model_revision", "prompt_sha256");
-
-  /** Tasks whose answers are documents (blocks, tables, formulas, figures). */
-  private static final Set<String> DOCUMENTS = Set.of("parse", "translate");
 
   static final StructType INLINE_FORMULA = new StructType()
       .add("start", IntegerType).add("end", IntegerType).add("latex", StringType);
@@ -120,22 +108,22 @@ final class ParsedTables {
           + "extra_text, unknown_markup, malformed_markup, too_many_warnings"),
       col("message", StringType, "What was found and what the parser did about it (wording may change)"));
 
+  /** The tasks feeding each table are those whose derivation fills it ({@link DerivedRows#tasksFeeding}). */
   static final List<Spec> ALL = List.of(
-      spec(BLOCKS, BLOCKS_SCHEMA, "block_no", "parse", "translate", "chart"),
-      spec(TABLES, TABLES_SCHEMA, "table_no", "parse", "translate", "table"),
-      spec(FORMULAS, FORMULAS_SCHEMA, "formula_no", "parse", "translate", "formula"),
-      spec(FIGURES, FIGURES_SCHEMA, "figure_no", DOCUMENTS.toArray(String[]::new)),
-      spec(FIELDS, FIELDS_SCHEMA, "field_no", "ie"),
-      spec(TRANSLATIONS, TRANSLATIONS_SCHEMA, null, "translate"),
-      spec(PARSE_WARNINGS, PARSE_WARNINGS_SCHEMA, "warning_no",
-          "spotting", "parse", "formula", "table", "chart", "ie", "translate", "subtitles", "vqa"));
+      spec(DerivedTable.BLOCKS, BLOCKS_SCHEMA, "block_no"),
+      spec(DerivedTable.TABLES, TABLES_SCHEMA, "table_no"),
+      spec(DerivedTable.FORMULAS, FORMULAS_SCHEMA, "formula_no"),
+      spec(DerivedTable.FIGURES, FIGURES_SCHEMA, "figure_no"),
+      spec(DerivedTable.FIELDS, FIELDS_SCHEMA, "field_no"),
+      spec(DerivedTable.TRANSLATIONS, TRANSLATIONS_SCHEMA, null),
+      spec(DerivedTable.PARSE_WARNINGS, PARSE_WARNINGS_SCHEMA, "warning_no"));
 
   /**
    * The lead's {@code spots} table, which the spotting parser also fills: digitize writes it at inference, and
    * reparse rewrites it like the tables above.
    */
   static final Spec SPOTS = new Spec(Tables.SPOTS, Tables.SPOTS_SCHEMA, "line_no",
-      List.of("content_sha256", "model_revision", "prompt_sha256"), Set.of("spotting"));
+      List.of("content_sha256", "model_revision", "prompt_sha256"), DerivedRows.tasksFeeding(DerivedTable.SPOTS));
 
   private ParsedTables() {}
 
@@ -146,7 +134,7 @@ final class ParsedTables {
     }
   }
 
-  private static Spec spec(String name, StructType specific, String item, String... tasks) {
+  private static Spec spec(DerivedTable table, StructType specific, String item) {
     List<StructField> fields = new ArrayList<>();
     fields.add(col("content_sha256", StringType, "Content of the page the output is for (see raw_outputs)"));
     fields.add(col("page_id", StringType, "Page that was inferred (see raw_outputs)"));
@@ -159,7 +147,8 @@ final class ParsedTables {
         + "or the reparse that changed the row"));
     fields.add(col("collection", StringType, "Collection (partition column)"));
     fields.add(col("batch_date", DateType, "Batch date (partition column)"));
-    return new Spec(name, new StructType(fields.toArray(StructField[]::new)), item, OUTPUT_KEYS, Set.of(tasks));
+    return new Spec(table.tableName(), new StructType(fields.toArray(StructField[]::new)), item, OUTPUT_KEYS,
+        DerivedRows.tasksFeeding(table));
   }
 
 }

@@ -14,9 +14,7 @@ import io.scriptorium.pipeline.pages.PageFailure;
 import io.scriptorium.pipeline.pages.PageOptions;
 import io.scriptorium.pipeline.pages.PageReader;
 import io.scriptorium.pipeline.pages.PageRef;
-import io.scriptorium.pipeline.parse.Box;
-import io.scriptorium.pipeline.parse.OutputParsers;
-import io.scriptorium.pipeline.parse.Spot;
+import io.scriptorium.pipeline.derive.DerivedRows;
 import java.io.Serializable;
 import java.sql.Timestamp;
 import java.time.Duration;
@@ -308,7 +306,7 @@ final class PartitionInference implements MapPartitionsFunction<Row, Row> {
         }
         outputs.add(outputRow(result));
         if (result.prompt().task() == Task.SPOTTING) {
-          spots.addAll(spotRows(result, facts.width(), facts.height()));
+          spots.addAll(spotRows(result.text(), result.prompt().sha256(), facts.width(), facts.height()));
         }
       }
       return succeeded(page.page(), facts, ms(System.nanoTime() - page.submittedNanos()), outputs, spots);
@@ -438,23 +436,9 @@ final class PartitionInference implements MapPartitionsFunction<Row, Row> {
         prompt.spec().question());
   }
 
-  private static List<Row> spotRows(OcrResult result, int width, int height) {
-    List<Row> rows = new ArrayList<>();
-    for (Spot spot : OutputParsers.spotting(result.text()).records()) {
-      Box grid = spot.box();
-      if (grid == null) { // a text line whose box the model never wrote
-        rows.add(RowFactory.create(spot.lineNo(), spot.text(), null, null, null, null, null, null, null, null,
-            result.prompt().sha256()));
-        continue;
-      }
-      Box pixels = grid.denormalize(width, height);
-      rows.add(RowFactory.create(
-          spot.lineNo(), spot.text(),
-          pixels.x1(), pixels.y1(), pixels.x2(), pixels.y2(),
-          grid.x1(), grid.y1(), grid.x2(), grid.y2(),
-          result.prompt().sha256()));
-    }
-    return rows;
+  /** A spotting answer's lines as {@link #SPOT_STRUCT} rows: reparse's spot rows, tagged with the prompt. */
+  static List<Row> spotRows(String text, String promptSha256, int width, int height) {
+    return DerivedRows.spotRows(text, width, height).stream().map(s -> RecordRows.of(s, promptSha256)).toList();
   }
 
   private static double ms(long nanos) {

@@ -3,14 +3,12 @@ package io.scriptorium.pipeline;
 import static org.apache.spark.sql.functions.col;
 import static org.apache.spark.sql.functions.explode;
 
-import io.delta.tables.DeltaTable;
 import java.util.Arrays;
 import java.util.Collections;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.concurrent.Callable;
-import java.util.stream.Collectors;
 import org.apache.spark.sql.Column;
 import org.apache.spark.sql.Dataset;
 import org.apache.spark.sql.Row;
@@ -18,9 +16,9 @@ import org.apache.spark.sql.SparkSession;
 import org.apache.spark.sql.types.StructType;
 
 /**
- * Commits one chunk of page results with Delta MERGE, so writing the same results twice leaves the same
+ * Commits one chunk of page results with {@link ReplaceRows} MERGEs, so writing the same results twice leaves the same
  * rows. Outputs are keyed by (content, task, model revision, prompt); pages by (collection, batch date,
- * page). Each MERGE names the chunk's partitions as literals, so runs over disjoint partitions don't conflict.
+ * page). Each MERGE is confined to the chunk's partitions, so runs over disjoint partitions don't conflict.
  *
  * <p>Spots are written like the parsed tables ({@link DerivedTables#commitSpots}): an output's lines are replaced
  * exactly, so re-inference with fewer lines leaves none of the old ones past the new count.
@@ -48,7 +46,6 @@ final class ResultWriter {
     if (partitions.isEmpty()) {
       return seconds;
     }
-    String inPartitions = partitionPredicate(partitions);
     int sourcePartitions = (int) Math.max(1, Math.min(Integer.MAX_VALUE, (pages + 999) / 1000));
     // Spots and the parsed tables are independent tables, so they are written side by side (#4 hook: the parsed
     // tables come before the outputs they are parsed from).
@@ -56,9 +53,9 @@ final class ResultWriter {
         () -> timed(seconds, Tables.SPOTS,
             () -> new DerivedTables(spark, warehouse).commitSpots(results.coalesce(sourcePartitions), partitions)),
         () -> timed(seconds, "parsed tables", () -> new DerivedTables(spark, warehouse).commit(results))));
-    timed(seconds, Tables.RAW_OUTPUTS, () -> merge(Tables.RAW_OUTPUTS, rawOutputs(results), inPartitions,
+    timed(seconds, Tables.RAW_OUTPUTS, () -> upsert(Tables.RAW_OUTPUTS, rawOutputs(results), partitions,
         sourcePartitions, List.of("content_sha256", "task", "model_revision", "prompt_sha256")));
-    timed(seconds, Tables.PAGES, () -> merge(Tables.PAGES, results.select(columns(Tables.PAGES_SCHEMA)), inPartitions,
+    timed(seconds, Tables.PAGES, () -> upsert(Tables.PAGES, results.select(columns(Tables.PAGES_SCHEMA)), partitions,
         sourcePartitions, List.of("page_id")));
     return seconds;
   }
@@ -70,16 +67,10 @@ final class ResultWriter {
     return null;
   }
 
-  /** One MERGE; the deduplicated source is packed into {@code partitions} (a shuffle's hundreds are mostly empty). */
-  private void merge(String table, Dataset<Row> rows, String inPartitions, int partitions, List<String> keys) {
-    String condition = inPartitions.replace("$", "t") + " AND "
-        + "t.collection = s.collection AND t.batch_date = s.batch_date AND "
-        + keys.stream().map(k -> "t." + k + " <=> s." + k).collect(Collectors.joining(" AND "));
-    DeltaRetry.onConflict("MERGE into " + table, () -> DeltaTable.forPath(spark, warehouse.location(table)).as("t")
-        .merge(rows.dropDuplicates(keys.toArray(String[]::new)).coalesce(partitions).as("s"), condition)
-        .whenMatched().updateAll()
-        .whenNotMatched().insertAll()
-        .execute());
+  /** One upsert; the deduplicated source is packed into {@code packed} partitions (a shuffle's are mostly empty). */
+  private void upsert(String table, Dataset<Row> rows, List<Row> partitions, int packed, List<String> keys) {
+    new ReplaceRows(spark, warehouse).upsert(table, rows.dropDuplicates(keys.toArray(String[]::new)).coalesce(packed),
+        partitions, keys);
   }
 
   static Dataset<Row> rawOutputs(Dataset<Row> results) {
@@ -90,17 +81,6 @@ final class ResultWriter {
         .select(col("*"), col("o.*"))
         .drop("o")
         .select(columns(Tables.RAW_OUTPUTS_SCHEMA));
-  }
-
-  /** {@code ($.collection, $.batch_date) IN (...)} with literals, {@code $} standing for the table alias. */
-  private static String partitionPredicate(List<Row> partitions) {
-    return "(" + partitions.stream()
-        .map(p -> "($.collection = " + literal(p.getString(0)) + " AND $.batch_date = DATE'" + p.getDate(1) + "')")
-        .collect(Collectors.joining(" OR ")) + ")";
-  }
-
-  private static String literal(String value) {
-    return value == null ? "NULL" : "'" + value.replace("\\", "\\\\").replace("'", "\\'") + "'";
   }
 
   static Column[] columns(StructType schema) {

@@ -1,10 +1,12 @@
 package io.scriptorium.pipeline.eval;
 
+import io.scriptorium.pipeline.derive.ParsedOutput;
+import io.scriptorium.pipeline.derive.TaskParameters;
+import io.scriptorium.pipeline.derive.TaskRegistry;
 import io.scriptorium.pipeline.parse.Block;
 import io.scriptorium.pipeline.parse.BlockKind;
 import io.scriptorium.pipeline.parse.Box;
 import io.scriptorium.pipeline.parse.Formula;
-import io.scriptorium.pipeline.parse.OutputParsers;
 import io.scriptorium.pipeline.parse.ParsedDocument;
 import io.scriptorium.pipeline.parse.Spot;
 import io.scriptorium.pipeline.parse.Table;
@@ -16,8 +18,8 @@ import java.util.Set;
 import java.util.function.BiFunction;
 
 /**
- * Scores one model output of one page against the page's {@link GroundTruth}. Outputs are read with
- * {@link OutputParsers}, as the pipeline reads them:
+ * Scores one model output of one page against the page's {@link GroundTruth}. Outputs are read through
+ * {@link TaskRegistry}, as the pipeline reads them:
  *
  * <ul>
  *   <li>{@code parse}: text metrics on the document's text blocks (headings, paragraphs, list items, code, figure
@@ -69,53 +71,83 @@ public final class PageEvaluator {
    */
   public static List<Metric> evaluate(GroundTruth truth, String task, String rawOutput, int width, int height) {
     String key = task == null ? "" : task.toLowerCase(Locale.ROOT);
-    List<Metric> out = new ArrayList<>();
-    switch (key) {
-      case "parse" -> {
-        ParsedDocument doc = OutputParsers.document(rawOutput);
-        if (truth.text() != null) {
-          out.addAll(text(key, documentText(doc), truth.text()));
-        }
-        if (!truth.textBlocks().isEmpty()) {
-          List<String> predicted = doc.blocks().stream()
-              .filter(b -> TEXT_BLOCKS.contains(b.kind()) && !b.text().isBlank()).map(Block::text).toList();
-          out.add(blocks(key, predicted, truth.textBlocks()));
-        }
-        if (!truth.tables().isEmpty()) {
-          List<String> raw = rawTables(rawOutput);
-          out.addAll(tables(key, raw.isEmpty() ? doc.tables().stream().map(Table::sanitisedHtml).toList() : raw,
-              truth.tables()));
-        }
-        if (!truth.formulas().isEmpty()) {
-          out.add(formulas(key, doc.formulas().stream().filter(Formula::display).map(Formula::latex).toList(),
-              truth.formulas()));
-        }
-      }
-      case "text" -> {
-        if (truth.text() != null) {
-          out.addAll(text(key, OutputParsers.trimRepetition(rawOutput).text(), truth.text()));
-        }
-      }
-      case "table" -> {
-        if (!truth.tables().isEmpty()) {
-          Table table = OutputParsers.table(rawOutput);
-          out.addAll(tables(key, table.rows() == 0 ? List.of() : List.of(rawOutput), truth.tables()));
-        }
-      }
-      case "formula" -> {
-        if (!truth.formulas().isEmpty()) {
-          Formula formula = OutputParsers.formula(rawOutput);
-          out.add(formulas(key, formula.latex().isBlank() ? List.of() : List.of(formula.latex()), truth.formulas()));
-        }
-      }
-      case "spotting" -> {
-        if (truth.hasLines() && width > 0 && height > 0) {
-          out.addAll(spotting(key, rawOutput, truth, width, height));
-        }
-      }
-      default -> { }
-    }
-    return out;
+    return TaskRegistry.byKey(key).map(known -> TaskRegistry.parse(known, rawOutput, TaskParameters.NONE)
+        .match(new ParsedOutput.Cases<List<Metric>>() {
+          @Override
+          public List<Metric> document(ParsedOutput.Document parsed) {
+            ParsedDocument doc = parsed.document();
+            List<Metric> out = new ArrayList<>();
+            if (truth.text() != null) {
+              out.addAll(PageEvaluator.text(key, documentText(doc), truth.text()));
+            }
+            if (!truth.textBlocks().isEmpty()) {
+              List<String> predicted = doc.blocks().stream()
+                  .filter(b -> TEXT_BLOCKS.contains(b.kind()) && !b.text().isBlank()).map(Block::text).toList();
+              out.add(blocks(key, predicted, truth.textBlocks()));
+            }
+            if (!truth.tables().isEmpty()) {
+              List<String> raw = rawTables(rawOutput);
+              out.addAll(tables(key, raw.isEmpty() ? doc.tables().stream().map(Table::sanitisedHtml).toList() : raw,
+                  truth.tables()));
+            }
+            if (!truth.formulas().isEmpty()) {
+              out.add(formulas(key, doc.formulas().stream().filter(Formula::display).map(Formula::latex).toList(),
+                  truth.formulas()));
+            }
+            return out;
+          }
+
+          @Override
+          public List<Metric> text(ParsedOutput.PlainText parsed) {
+            return truth.text() == null ? List.of() : PageEvaluator.text(key, parsed.trimmed().text(), truth.text());
+          }
+
+          @Override
+          public List<Metric> table(ParsedOutput.TableAnswer parsed) {
+            return truth.tables().isEmpty() ? List.of()
+                : tables(key, parsed.table().rows() == 0 ? List.of() : List.of(rawOutput), truth.tables());
+          }
+
+          @Override
+          public List<Metric> formula(ParsedOutput.FormulaAnswer parsed) {
+            String latex = parsed.formula().latex();
+            return truth.formulas().isEmpty() ? List.of()
+                : List.of(formulas(key, latex.isBlank() ? List.of() : List.of(latex), truth.formulas()));
+          }
+
+          @Override
+          public List<Metric> spots(ParsedOutput.Spots parsed) {
+            return truth.hasLines() && width > 0 && height > 0
+                ? spotting(key, parsed.spots(), truth, width, height) : List.of();
+          }
+
+          // Kinds with nothing to score against a page's truth.
+
+          @Override
+          public List<Metric> translated(ParsedOutput.Translated parsed) {
+            return List.of();
+          }
+
+          @Override
+          public List<Metric> charts(ParsedOutput.Charts parsed) {
+            return List.of();
+          }
+
+          @Override
+          public List<Metric> fields(ParsedOutput.Fields parsed) {
+            return List.of();
+          }
+
+          @Override
+          public List<Metric> subtitles(ParsedOutput.Subtitles parsed) {
+            return List.of();
+          }
+
+          @Override
+          public List<Metric> answers(ParsedOutput.Answers parsed) {
+            return List.of();
+          }
+        })).orElse(List.of());
   }
 
   /** The running text of a parsed document: its text-like blocks in order, blank-line separated. */
@@ -209,9 +241,9 @@ public final class PageEvaluator {
     return ned == null ? 0.0 : ned;
   }
 
-  private static List<Metric> spotting(String task, String raw, GroundTruth truth, int width, int height) {
+  private static List<Metric> spotting(String task, List<Spot> spots, GroundTruth truth, int width, int height) {
     List<SpotMetrics.Line> predicted = new ArrayList<>();
-    for (Spot spot : OutputParsers.spotting(raw).records()) {
+    for (Spot spot : spots) {
       Box grid = spot.box();
       SpotMetrics.Rect rect;
       if (grid == null) {

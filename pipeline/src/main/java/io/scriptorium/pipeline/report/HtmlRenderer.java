@@ -1,17 +1,20 @@
 package io.scriptorium.pipeline.report;
 
+import io.scriptorium.pipeline.derive.ParsedOutput;
+import io.scriptorium.pipeline.derive.TaskParameters;
+import io.scriptorium.pipeline.derive.TaskRegistry;
 import io.scriptorium.pipeline.layout.ReadingOrder;
 import io.scriptorium.pipeline.parse.Block;
 import io.scriptorium.pipeline.parse.Box;
 import io.scriptorium.pipeline.parse.Figure;
 import io.scriptorium.pipeline.parse.Formula;
-import io.scriptorium.pipeline.parse.OutputParsers;
 import io.scriptorium.pipeline.parse.ParsedDocument;
 import io.scriptorium.pipeline.parse.Table;
 import java.util.ArrayList;
 import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
+import java.util.Optional;
 import org.jsoup.nodes.Document;
 import org.jsoup.nodes.Element;
 
@@ -197,8 +200,8 @@ final class HtmlRenderer {
   private static List<Figure> figures(ReportPage page) {
     List<Figure> figures = new ArrayList<>();
     for (ReportPage.Output o : page.outputs()) {
-      if ("parse".equals(o.task())) {
-        for (Figure f : OutputParsers.document(o.text()).figures()) {
+      if (parsed(o).orElse(null) instanceof ParsedOutput.Document parsed) { // translations' figures are not drawn
+        for (Figure f : parsed.document().figures()) {
           if (f.box() != null) {
             figures.add(f);
           }
@@ -219,13 +222,8 @@ final class HtmlRenderer {
       Element section = results.appendElement("section").addClass("task");
       section.appendElement("h2").appendText(Html.text(task) + " ")
           .appendElement("span").addClass("note").appendText("(finish: " + Html.text(o.finishReason()) + ")");
-      switch (task) {
-        case "parse", "translate" -> document(section, OutputParsers.document(o.text()));
-        case "table" -> table(section, OutputParsers.table(o.text()));
-        case "formula" -> formula(section, OutputParsers.formula(o.text()));
-        case "spotting" -> note(section, page.spots().size() + " lines, drawn on the page image.");
-        default -> pre(section, o.text());
-      }
+      parsed(o).ifPresentOrElse(parsed -> output(section, parsed, o.text(), page.spots().size()),
+          () -> pre(section, o.text()));
       Element raw = section.appendElement("details");
       raw.appendElement("summary").appendText("Raw output");
       pre(raw, o.text()).addClass("raw");
@@ -233,6 +231,76 @@ final class HtmlRenderer {
     if (page.outputs().isEmpty() && "ok".equals(page.status())) {
       note(results, "No current model output for this page.");
     }
+  }
+
+  /** The output read by its task's parser; empty for a task name that is none. */
+  private static Optional<ParsedOutput> parsed(ReportPage.Output o) {
+    return TaskRegistry.byKey(o.task()).map(task -> TaskRegistry.parse(task, o.text(), TaskParameters.NONE));
+  }
+
+  /** One output's section body: documents, tables and formulas rendered, spots counted, other answers as text. */
+  private static void output(Element section, ParsedOutput parsed, String text, int spotLines) {
+    parsed.match(new ParsedOutput.Cases<Void>() {
+      @Override
+      public Void document(ParsedOutput.Document document) {
+        HtmlRenderer.document(section, document.document());
+        return null;
+      }
+
+      @Override
+      public Void translated(ParsedOutput.Translated translated) {
+        HtmlRenderer.document(section, translated.translation().document());
+        return null;
+      }
+
+      @Override
+      public Void table(ParsedOutput.TableAnswer table) {
+        HtmlRenderer.table(section, table.table());
+        return null;
+      }
+
+      @Override
+      public Void formula(ParsedOutput.FormulaAnswer formula) {
+        HtmlRenderer.formula(section, formula.formula());
+        return null;
+      }
+
+      @Override
+      public Void spots(ParsedOutput.Spots spots) {
+        note(section, spotLines + " lines, drawn on the page image."); // the stored spots, as drawn
+        return null;
+      }
+
+      @Override
+      public Void charts(ParsedOutput.Charts charts) {
+        return raw();
+      }
+
+      @Override
+      public Void fields(ParsedOutput.Fields fields) {
+        return raw();
+      }
+
+      @Override
+      public Void subtitles(ParsedOutput.Subtitles subtitles) {
+        return raw();
+      }
+
+      @Override
+      public Void answers(ParsedOutput.Answers answers) {
+        return raw();
+      }
+
+      @Override
+      public Void text(ParsedOutput.PlainText plain) {
+        return raw();
+      }
+
+      private Void raw() {
+        pre(section, text);
+        return null;
+      }
+    });
   }
 
   private static List<ReadingOrder.Line> lines(List<ReportPage.SpotLine> spots) {
