@@ -11,8 +11,9 @@
 #   devicecheck  hunyuan_ocr.py devicecheck on that bundle (no factory op without a device; every method on `meta`)
 #   python       bench/gpu/device_check.py run: bandwidth, vision, prefill, decode, derived pages/s, correctness,
 #                sdpa-vs-chunked, transformers (see its docstring)
-#   java         RuntimeBenchmark --device gpu:0 on the same bundle, only when java, model-loader/target/classes,
-#                model-loader/target/cp.txt and PYTORCH_LIBRARY_PATH are all there; otherwise recorded as skipped
+#   java         RuntimeBenchmark (bench module) --device gpu:0 on the same bundle, only when java,
+#                bench/target/classes, model-loader/target/classes, model-loader/target/cp.txt and PYTORCH_LIBRARY_PATH
+#                are all there; otherwise recorded as skipped
 #   parity       model-loader/export/parity_transformers.py: transformers' HunYuanVL (as the official 1.0 code and as
 #                installed) vs the exporter's reference vs the bundle driven like Java, on a random-weight checkpoint
 #                of the real widths (PARITY_LAYERS layers); skipped (recorded, with why) without torch >= 2 and a
@@ -41,7 +42,7 @@ SMOKE=0
 for arg in "$@"; do
   case "$arg" in
     --smoke) SMOKE=1 ;;
-    -h|--help) sed -n '2,29p' "$0"; exit 0 ;;
+    -h|--help) sed -n '2,30p' "$0"; exit 0 ;;
     *) echo "device-check.sh: unknown argument $arg (use --smoke or nothing)" >&2; exit 2 ;;
   esac
 done
@@ -239,6 +240,8 @@ run_leg devicecheck "$(min 120 $(($(left) - 60)))" \
 JAVA_SKIP=""
 if ! command -v java >/dev/null 2>&1; then
   JAVA_SKIP="no java on this machine"
+elif [ ! -d bench/target/classes ]; then
+  JAVA_SKIP="bench/target/classes missing (mvn -pl bench -am package -DskipTests; carry bench/target along)"
 elif [ ! -d model-loader/target/classes ]; then
   JAVA_SKIP="model-loader/target/classes missing (build model-loader and carry target/ along)"
 elif [ ! -f model-loader/target/cp.txt ]; then
@@ -287,8 +290,9 @@ if [ -n "$JAVA_SKIP" ]; then
   log "java leg skipped: $JAVA_SKIP"
   leg_set java status=skipped "why=$JAVA_SKIP"
 else
+  JAVA_CP="bench/target/classes:model-loader/target/classes:model-loader/target/test-classes"
   run_leg java "$(min "$JAVA_TIMEOUT" $(($(left) - 10)))" java -Dai.djl.offline=true -Dscriptorium.repo.dir="$ROOT" \
-    -cp "model-loader/target/classes:$(cat model-loader/target/cp.txt)" io.scriptorium.model.bench.RuntimeBenchmark \
+    -cp "$JAVA_CP:$(cat model-loader/target/cp.txt)" io.scriptorium.bench.runtime.RuntimeBenchmark \
     "$OUT/java-runtime.json" --device gpu:0 --real-bundle "$BUNDLE"
   leg_set java "pytorch_library_path=$PYTORCH_LIBRARY_PATH"
 fi

@@ -18,7 +18,7 @@ import picocli.CommandLine.ParameterException;
     name = "scriptorium",
     mixinStandardHelpOptions = true,
     description = "Archive-scale document OCR with HunyuanOCR on Spark and Delta Lake.",
-    subcommands = {DigitizeCommand.class, RerunCommand.class, RequeueCommand.class, SqlCommand.class, ReparseCommand.class, ParseCommand.class, ReportCommand.class, BenchCommand.class, EvalCommand.class, InspectImageCommand.class, StatusCommand.class, ModelCommand.class, MaintainCommand.class, ScoreCommand.class})
+    subcommands = {DigitizeCommand.class, RerunCommand.class, RequeueCommand.class, SqlCommand.class, ReparseCommand.class, ParseCommand.class, ReportCommand.class, EvalCommand.class, InspectImageCommand.class, StatusCommand.class, ModelCommand.class, MaintainCommand.class, ScoreCommand.class})
 public final class Main implements Runnable {
 
   public static void main(String[] args) {

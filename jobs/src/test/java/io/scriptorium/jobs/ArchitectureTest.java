@@ -15,6 +15,11 @@ import org.junit.jupiter.api.Test;
  * The layering the README describes, checked on the main classes of every module (test classes and test jars are
  * left out): model-loader knows nothing of Spark, the Spark-free packages of pipeline stay so, and jobs and udfs
  * reach the Spark side of pipeline through its facade.
+ *
+ * <p>The benchmarks are their own module ({@code bench}, io.scriptorium.bench), outside the production jars and not on
+ * this class path. Beside the facade they use two hooks into internals, for figures the facade cannot give: {@code
+ * PlanningProbe} (the planner and staging of {@code digitize}, alone) and {@code BenchmarkHooks} (the runtime's module
+ * calls at a fixed batch, context or image). Nothing in production uses those hooks.
  */
 @UnitTest
 class ArchitectureTest {
@@ -44,7 +49,11 @@ class ArchitectureTest {
    */
   private static final Set<String> KNOWN_BYPASSES = Set.of("io.scriptorium.pipeline.BundleCache",
       "io.scriptorium.pipeline.ModelPlacement", "io.scriptorium.pipeline.ParsedOutputJson",
-      "io.scriptorium.pipeline.PlanningProbe", "io.scriptorium.pipeline.report.PageReport", EVALUATION_JOB);
+      "io.scriptorium.pipeline.report.PageReport", EVALUATION_JOB);
+
+  /** Public only for the bench module, which times what they run. */
+  private static final Set<String> BENCHMARK_HOOKS = Set.of("io.scriptorium.pipeline.PlanningProbe",
+      "io.scriptorium.model.BenchmarkHooks");
 
   private static final JavaClasses MAIN = new ClassFileImporter()
       .withImportOption(location -> !location.contains("/test-classes/") && !location.contains("-tests.jar"))
@@ -76,6 +85,13 @@ class ArchitectureTest {
         .as("pipeline classes behind the facade");
     noClasses().that().resideInAnyPackage("io.scriptorium.jobs..", "io.scriptorium.udfs..")
         .should().dependOnClassesThat(sparkSide)
+        .check(MAIN);
+  }
+
+  @Test
+  void noProductionClassUsesTheBenchmarkHooks() {
+    noClasses().that(DescribedPredicate.not(belongsTo(BENCHMARK_HOOKS)).as("are not the benchmark hooks"))
+        .should().dependOnClassesThat(belongsTo(BENCHMARK_HOOKS).as("are the benchmark hooks " + BENCHMARK_HOOKS))
         .check(MAIN);
   }
 

@@ -7,12 +7,12 @@ import static org.junit.jupiter.api.Assumptions.assumeTrue;
 import com.google.gson.JsonObject;
 import com.google.gson.JsonParser;
 import io.scriptorium.model.Preprocessor;
-import io.scriptorium.model.bench.RuntimeBenchmark;
 import io.scriptorium.pipeline.pages.DecodedPage;
 import io.scriptorium.pipeline.pages.PageOptions;
 import io.scriptorium.pipeline.pages.PageReader;
 import io.scriptorium.pipeline.pages.PageRef;
 import io.scriptorium.testing.DataTest;
+import io.scriptorium.testing.PythonReference;
 import io.scriptorium.testing.SharedData;
 import io.scriptorium.testing.UnitTest;
 import java.io.IOException;
@@ -190,7 +190,7 @@ class InspectImageCommandTest {
 
   /** Skips (never passes) when the Python reference cannot run here, saying why. */
   private static void assumePillow() {
-    boolean ok = Files.isRegularFile(EXPORT.resolve("pillow_pages.py")) && RuntimeBenchmark.exporterAvailable();
+    boolean ok = Files.isRegularFile(EXPORT.resolve("pillow_pages.py")) && PythonReference.available();
     assumeTrue(ok, "NOT RUN: the Pillow reference needs " + PYTHON + " with Pillow, numpy and torch (apt-get install -y"
         + " python3-pil python3-numpy python3-torch); without it nothing compares inspect-image with Pillow");
   }

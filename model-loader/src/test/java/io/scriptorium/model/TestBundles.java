@@ -30,7 +30,7 @@ final class TestBundles {
 
   /** Whether {@link #PYTHON} can import torch, numpy and Pillow. */
   static boolean exporterAvailable() {
-    return io.scriptorium.model.bench.RuntimeBenchmark.exporterAvailable();
+    return io.scriptorium.testing.PythonReference.available();
   }
 
   /** A private copy of the tiny bundle's directory that a test may modify. */

@@ -12,19 +12,24 @@ import java.util.UUID;
 import org.apache.spark.sql.SparkSession;
 
 /**
- * Benchmark hook (issues #8, #14): times the planning step of {@code digitize} alone, the same calls
- * {@link DigitizeJob} makes before any page is inferred: verify the bundle, render the prompts, register the tables,
- * plan ({@link PagePlanner#files}, {@link PagePlanner#plan}) and stage the plan ({@link StagedPlan#stage}, which
- * counts it). Nothing is inferred and no run is recorded; the staged plan is deleted.
+ * Hook for the benchmarks only (the {@code bench} module's planning group, issues #8, #14; no command uses it): the
+ * planning step of {@code digitize} alone, the same calls {@link DigitizeJob} makes before any page is inferred:
+ * verify the bundle, render the prompts, register the tables, plan ({@link PagePlanner#files},
+ * {@link PagePlanner#plan}) and stage the plan ({@link StagedPlan#stage}, which counts it). Nothing is inferred and no
+ * run is recorded. The benchmark times {@link #stage}; closing the probe deletes the staged plan.
  */
-public final class PlanningProbe {
-  /** Wall time of planning and the plan's page count per action (infer, skip, deduplicated, fail). */
-  public record Result(double seconds, Map<String, Long> actions) {}
+public final class PlanningProbe implements AutoCloseable {
+  private final SparkSession spark;
+  private final StagedPlan staged;
+  private final String staging;
 
-  private PlanningProbe() {}
+  private PlanningProbe(SparkSession spark, StagedPlan staged, String staging) {
+    this.spark = spark;
+    this.staged = staged;
+    this.staging = staging;
+  }
 
-  public static Result plan(SparkSession spark, DigitizeOptions options) {
-    long start = System.nanoTime();
+  public static PlanningProbe stage(SparkSession spark, DigitizeOptions options) {
     ScriptoriumConf conf = new ScriptoriumConf(spark.conf());
     RuntimeConfig runtime = conf.runtimeConfig(options.model());
     RuntimeConfig driverLocal = ModelPlacement.forDriver(runtime, spark);
@@ -37,7 +42,16 @@ public final class PlanningProbe {
     StagedPlan staged = StagedPlan.stage(spark,
         planner.plan(planner.files(options), prompts, model.revision(), Date.valueOf(options.batchDate())),
         staging + "/plan");
-    double seconds = (System.nanoTime() - start) / 1e9;
+    return new PlanningProbe(spark, staged, staging);
+  }
+
+  /** The plan's page count per action (infer, skip, deduplicated, fail). */
+  public Map<String, Long> actions() {
+    return staged.actions();
+  }
+
+  @Override
+  public void close() {
     staged.rows().unpersist();
     try {
       org.apache.hadoop.fs.Path path = new org.apache.hadoop.fs.Path(staging);
@@ -45,6 +59,5 @@ public final class PlanningProbe {
     } catch (IOException e) {
       // a leftover staging directory is harmless
     }
-    return new Result(seconds, staged.actions());
   }
 }

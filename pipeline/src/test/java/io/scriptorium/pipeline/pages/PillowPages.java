@@ -5,19 +5,13 @@ import static org.junit.jupiter.api.Assumptions.assumeTrue;
 import com.google.gson.JsonObject;
 import com.google.gson.JsonParser;
 import io.scriptorium.pipeline.TinyBundleFiles;
-import io.scriptorium.model.bench.RuntimeBenchmark;
+import io.scriptorium.testing.PythonReference;
 import java.io.IOException;
-import io.scriptorium.model.bench.RuntimeBenchmark;
 import java.nio.charset.StandardCharsets;
-import io.scriptorium.model.bench.RuntimeBenchmark;
 import java.nio.file.Files;
-import io.scriptorium.model.bench.RuntimeBenchmark;
 import java.nio.file.Path;
-import io.scriptorium.model.bench.RuntimeBenchmark;
 import java.util.ArrayList;
-import io.scriptorium.model.bench.RuntimeBenchmark;
 import java.util.List;
-import io.scriptorium.model.bench.RuntimeBenchmark;
 import java.util.concurrent.TimeUnit;
 
 /**
@@ -38,7 +32,7 @@ final class PillowPages {
 
   /** Skips (never passes) the calling test when the reference cannot run here, saying why. */
   static void assumeAvailable() {
-    boolean ok = Files.isRegularFile(EXPORT.resolve("pillow_pages.py")) && RuntimeBenchmark.exporterAvailable();
+    boolean ok = Files.isRegularFile(EXPORT.resolve("pillow_pages.py")) && PythonReference.available();
     assumeTrue(ok, "NOT RUN: the Pillow reference needs " + PYTHON + " with Pillow, numpy and torch (apt-get install -y"
         + " python3-pil python3-numpy python3-torch) and " + EXPORT.resolve("pillow_pages.py")
         + "; without it nothing compares Java's pixels with Pillow's");

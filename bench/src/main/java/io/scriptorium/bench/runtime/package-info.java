@@ -1,2 +1,2 @@
 /** Benchmarks of the runtime (main programs, not tests). */
-package io.scriptorium.model.bench;
+package io.scriptorium.bench.runtime;

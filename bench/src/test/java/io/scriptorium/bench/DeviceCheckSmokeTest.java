@@ -1,10 +1,11 @@
-package io.scriptorium.model;
+package io.scriptorium.bench;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
 import com.google.gson.JsonElement;
 import com.google.gson.JsonObject;
 import com.google.gson.JsonParser;
+import io.scriptorium.testing.PythonReference;
 import io.scriptorium.testing.UnitTest;
 import java.io.IOException;
 import java.nio.charset.StandardCharsets;
@@ -47,7 +48,8 @@ class DeviceCheckSmokeTest {
   @Test
   void smokeRunReportsEveryFigureAndMatchingGreedyTokens() throws Exception {
     Path repo = repoRoot();
-    Assumptions.assumeTrue(TestBundles.exporterAvailable(), TestBundles.EXPORTER_MISSING);
+    Assumptions.assumeTrue(PythonReference.available(), "NOT RUN: device-check.sh exports with Debian's torch:"
+        + " apt-get install -y python3-torch python3-pil python3-numpy");
 
     Path log = out.resolve("console.log");
     ProcessBuilder pb = new ProcessBuilder("bash", repo.resolve("bench/gpu/device-check.sh").toString(), "--smoke")
@@ -102,7 +104,7 @@ class DeviceCheckSmokeTest {
     }
   }
 
-  /** The repository root: holds bench/gpu/device-check.sh; the tests run in model-loader/. */
+  /** The repository root: holds bench/gpu/device-check.sh; the tests run in bench/. */
   private static Path repoRoot() {
     String configured = System.getProperty("scriptorium.repo.dir");
     for (Path candidate : new Path[] {

@@ -1,4 +1,4 @@
-package io.scriptorium.jobs.bench;
+package io.scriptorium.bench;
 
 import io.scriptorium.pipeline.Scriptorium;
 import java.io.IOException;

@@ -1,4 +1,4 @@
-package io.scriptorium.jobs.bench;
+package io.scriptorium.bench;
 
 import io.scriptorium.model.OcrRuntime;
 import io.scriptorium.model.Prompt;

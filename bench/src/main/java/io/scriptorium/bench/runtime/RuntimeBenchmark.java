@@ -1,4 +1,4 @@
-package io.scriptorium.model.bench;
+package io.scriptorium.bench.runtime;
 
 import com.google.gson.Gson;
 import com.google.gson.GsonBuilder;
@@ -10,10 +10,10 @@ import io.scriptorium.model.OcrRuntime;
 import io.scriptorium.model.PreparedImage;
 import io.scriptorium.model.Prompt;
 import io.scriptorium.model.RuntimeConfig;
-import io.scriptorium.model.RuntimeProbe;
 import io.scriptorium.model.RuntimeStats;
 import io.scriptorium.model.Task;
 import io.scriptorium.model.TaskSpec;
+import io.scriptorium.testing.PythonReference;
 import java.awt.image.BufferedImage;
 import java.io.IOException;
 import java.io.InputStream;
@@ -35,9 +35,11 @@ import java.util.concurrent.TimeUnit;
  * Decode-loop benchmark of {@link OcrRuntime}, written as JSON {@code {"figures":[{name,value,unit,note}...]}}.
  *
  * <pre>
- * cd model-loader && mvn -q dependency:build-classpath -Dmdep.outputFile=target/cp.txt
- * java -Xms512m -Xmx512m -XX:+AlwaysPreTouch -Dai.djl.offline=true -cp target/classes:$(cat target/cp.txt) \
- *     io.scriptorium.model.bench.RuntimeBenchmark /tmp/bench.json [--real-bundle DIR | --skip-real]
+ * mvn -q -pl bench -am package -DskipTests
+ * (cd model-loader && mvn -q dependency:build-classpath -Dmdep.outputFile=target/cp.txt)
+ * java -Xms512m -Xmx512m -XX:+AlwaysPreTouch -Dai.djl.offline=true \
+ *     -cp bench/target/classes:model-loader/target/classes:model-loader/target/test-classes:$(cat model-loader/target/cp.txt) \
+ *     io.scriptorium.bench.runtime.RuntimeBenchmark /tmp/bench.json [--real-bundle DIR | --skip-real]
  * </pre>
  *
  * <p>Benchmarks use a copy of each bundle whose manifest has no stop ids and an unreachable repetition threshold, so
@@ -84,7 +86,7 @@ public final class RuntimeBenchmark {
       }
     }
     RuntimeBenchmark bench = new RuntimeBenchmark(Files.createTempDirectory("scriptorium-bench"), device);
-    if (!skipReal && realBundle == null && !exporterAvailable()) {
+    if (!skipReal && realBundle == null && !PythonReference.available()) {
       System.out.println(EXPORTER_MISSING);
     }
     bench.add("host_load_avg_1m_start", loadAverage(), "load", "/proc/loadavg at start; wall-clock figures are only"
@@ -483,18 +485,6 @@ public final class RuntimeBenchmark {
   public static final String EXPORTER_MISSING = "real-shape runtime figures need Debian's torch for the exporter"
       + " (/usr/bin/python3 -c 'import torch' failed) and will be skipped; to enable them: apt-get install -y"
       + " python3-torch python3-pil python3-numpy";
-
-  /** Whether /usr/bin/python3 can run the exporter (torch, Pillow, numpy). */
-  public static boolean exporterAvailable() {
-    try {
-      Process p = new ProcessBuilder("/usr/bin/python3", "-c", "import torch, PIL, numpy").redirectErrorStream(true)
-          .start();
-      p.getInputStream().readAllBytes();
-      return p.waitFor(2, TimeUnit.MINUTES) && p.exitValue() == 0;
-    } catch (IOException | InterruptedException e) {
-      return false;
-    }
-  }
 
   private static Path locateExporter() throws IOException {
     String repo = System.getProperty("scriptorium.repo.dir");

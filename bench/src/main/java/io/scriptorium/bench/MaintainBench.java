@@ -1,4 +1,4 @@
-package io.scriptorium.jobs.bench;
+package io.scriptorium.bench;
 
 import io.delta.tables.DeltaTable;
 import io.scriptorium.model.Task;

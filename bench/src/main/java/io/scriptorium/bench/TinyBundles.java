@@ -1,4 +1,4 @@
-package io.scriptorium.jobs.bench;
+package io.scriptorium.bench;
 
 import com.google.gson.GsonBuilder;
 import com.google.gson.JsonObject;

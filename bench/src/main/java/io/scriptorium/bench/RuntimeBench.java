@@ -1,6 +1,6 @@
-package io.scriptorium.jobs.bench;
+package io.scriptorium.bench;
 
-import io.scriptorium.model.bench.RuntimeBenchmark;
+import io.scriptorium.bench.runtime.RuntimeBenchmark;
 import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.List;

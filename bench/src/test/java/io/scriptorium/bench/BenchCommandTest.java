@@ -1,4 +1,4 @@
-package io.scriptorium.jobs;
+package io.scriptorium.bench;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
@@ -6,6 +6,8 @@ import com.google.gson.JsonElement;
 import com.google.gson.JsonObject;
 import com.google.gson.JsonParser;
 import io.scriptorium.testing.SparkTest;
+import java.io.ByteArrayOutputStream;
+import java.io.PrintStream;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
@@ -24,7 +26,7 @@ class BenchCommandTest {
   @Test
   void quickBenchWritesFiguresAsJson(@TempDir Path dir) throws Exception {
     Path out = dir.resolve("out/bench.json");
-    int exit = Main.run("bench", "--quick", "--only", "preprocess,rss", "--out", out.toString(), "--work",
+    int exit = BenchCommand.run("--quick", "--only", "preprocess,rss", "--out", out.toString(), "--work",
         dir.resolve("work").toString());
     assertThat(exit).isZero();
     JsonObject root = JsonParser.parseString(Files.readString(out, StandardCharsets.UTF_8)).getAsJsonObject();
@@ -46,7 +48,20 @@ class BenchCommandTest {
   }
 
   @Test
-  void unknownGroupIsAnError(@TempDir Path dir) {
-    assertThat(Main.run("bench", "--only", "nonsense", "--out", dir.resolve("b.json").toString())).isNotZero();
+  void unknownGroupIsAUsageError(@TempDir Path dir) {
+    Path out = dir.resolve("b.json");
+    PrintStream stderr = System.err;
+    ByteArrayOutputStream err = new ByteArrayOutputStream();
+    int exit;
+    try {
+      System.setErr(new PrintStream(err, true, StandardCharsets.UTF_8));
+      exit = BenchCommand.run("--only", "nonsense", "--out", out.toString());
+    } finally {
+      System.setErr(stderr);
+    }
+    assertThat(exit).isEqualTo(2);
+    assertThat(err.toString(StandardCharsets.UTF_8).strip()).doesNotContain("\n")
+        .startsWith("scriptorium bench: Unknown benchmark group 'nonsense'");
+    assertThat(out).doesNotExist();
   }
 }

@@ -1,4 +1,4 @@
-package io.scriptorium.jobs.bench;
+package io.scriptorium.bench;
 
 import java.awt.Color;
 import java.awt.Font;

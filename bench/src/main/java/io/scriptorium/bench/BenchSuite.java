@@ -1,12 +1,14 @@
-package io.scriptorium.jobs.bench;
+package io.scriptorium.bench;
 
-import io.scriptorium.model.bench.RuntimeBenchmark;
+import io.scriptorium.bench.runtime.RuntimeBenchmark;
+import io.scriptorium.testing.PythonReference;
 import java.io.IOException;
 import java.io.PrintStream;
 import java.net.URISyntaxException;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.nio.file.Paths;
+import java.util.Collection;
 import java.util.Comparator;
 import java.util.LinkedHashSet;
 import java.util.List;
@@ -29,14 +31,7 @@ public final class BenchSuite {
   private BenchSuite() {}
 
   public static Figures run(Options options, PrintStream log) throws IOException {
-    Set<String> groups = new LinkedHashSet<>();
-    for (String g : options.only() == null || options.only().isEmpty() ? GROUPS : options.only()) {
-      String name = g.strip().toLowerCase(Locale.ROOT);
-      if (!GROUPS.contains(name)) {
-        throw new IllegalArgumentException("Unknown benchmark group '" + g + "'; groups: " + GROUPS);
-      }
-      groups.add(name);
-    }
+    Set<String> groups = groups(options.only());
     Path repo = repository();
     Path data = options.data() != null ? options.data() : defaultData(repo);
     Path work = options.work() != null ? options.work() : Files.createTempDirectory("scriptorium-bench-");
@@ -48,7 +43,7 @@ public final class BenchSuite {
     figures.add("host_load_avg_1m_start", Host.load(), "load", "1-minute load average at the start; wall-clock figures"
         + " compare only at similar load");
     if (groups.contains("runtime") && !options.quick() && !options.skipRealShape()
-        && !RuntimeBenchmark.exporterAvailable()) {
+        && !PythonReference.available()) {
       log.println(RuntimeBenchmark.EXPORTER_MISSING);
     }
     try {
@@ -81,6 +76,19 @@ public final class BenchSuite {
     }
     figures.write(options.out());
     return figures;
+  }
+
+  /** The groups named (all when none are), or IllegalArgumentException naming an unknown one. */
+  public static Set<String> groups(Collection<String> only) {
+    Set<String> groups = new LinkedHashSet<>();
+    for (String g : only == null || only.isEmpty() ? GROUPS : only) {
+      String name = g.strip().toLowerCase(Locale.ROOT);
+      if (!GROUPS.contains(name)) {
+        throw new IllegalArgumentException("Unknown benchmark group '" + g + "'; groups: " + GROUPS);
+      }
+      groups.add(name);
+    }
+    return groups;
   }
 
   /** The repository root: the directory above this jar's (or classes') module that holds {@code bench/}. */

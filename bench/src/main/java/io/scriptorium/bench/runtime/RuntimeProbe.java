@@ -1,12 +1,13 @@
-package io.scriptorium.model;
+package io.scriptorium.bench.runtime;
 
-import ai.djl.Device;
 import ai.djl.ndarray.NDArray;
-import ai.djl.ndarray.NDList;
 import ai.djl.ndarray.NDManager;
 import ai.djl.ndarray.index.NDIndex;
 import ai.djl.ndarray.types.DataType;
 import ai.djl.ndarray.types.Shape;
+import io.scriptorium.model.BenchmarkHooks;
+import io.scriptorium.model.OcrRuntime;
+import io.scriptorium.model.PreparedImage;
 import java.awt.image.BufferedImage;
 import java.io.IOException;
 import java.nio.file.Files;
@@ -14,8 +15,8 @@ import java.nio.file.Path;
 import java.nio.file.Paths;
 
 /**
- * Measurements of the runtime's parts for {@code bench.RuntimeBenchmark}, driving the module exactly as the scheduler
- * does. Not for pipelines: every call loads its own copy of the bundle.
+ * Measurements of the runtime's parts for {@link RuntimeBenchmark}, driving the module exactly as the scheduler does
+ * through model-loader's {@link BenchmarkHooks}. Every call loads its own copy of the bundle.
  */
 public final class RuntimeProbe {
   private RuntimeProbe() {}
@@ -38,8 +39,7 @@ public final class RuntimeProbe {
    * read plus bytes written. Uses the intra-op thread count the runtime uses.
    */
   public static double memoryBandwidthGbPerS(String device, long bytes, int repeats) {
-    DjlSettings.apply(RuntimeConfig.DEFAULT_INTRA_OP_THREADS);
-    try (NDManager m = NDManager.newBaseManager(DjlSettings.device(device), "PyTorch")) {
+    try (NDManager m = BenchmarkHooks.newManager(device)) {
       long n = bytes / 4;
       NDArray source = m.ones(new Shape(n), DataType.FLOAT32);
       NDArray target = m.zeros(new Shape(n), DataType.FLOAT32);
@@ -59,22 +59,12 @@ public final class RuntimeProbe {
   }
 
   /**
-   * Floating-point operations of one decode step: a multiply-add per weight per row (the tied embedding included, as the
-   * output head), and per row, head and cached token one query-key and one weight-value product of head_dim each.
-   */
-  static long decodeFlops(Manifest.Llm llm, int batch, long context) {
-    long attention = 4L * llm.numLayers() * llm.numHeads() * llm.headDim() * context;
-    return batch * (2L * llm.decodeParameters() + attention);
-  }
-
-  /**
    * Arithmetic throughput through this process's libtorch, in GFLOP/s: the best of {@code repeats} float32 products
    * [m, k] x [k, n] (2 m k n operations each), with the runtime's intra-op threads. Square products give the compute
    * roof; a decode step's shape ([batch, hidden] x [hidden, vocab]) shows what the BLAS reaches with few rows.
    */
   public static double matmulGflopPerS(String device, int m, int k, int n, int repeats) {
-    DjlSettings.apply(RuntimeConfig.DEFAULT_INTRA_OP_THREADS);
-    try (NDManager manager = NDManager.newBaseManager(DjlSettings.device(device), "PyTorch")) {
+    try (NDManager manager = BenchmarkHooks.newManager(device)) {
       NDArray a = manager.randomUniform(-1, 1, new Shape(m, k), DataType.FLOAT32);
       NDArray b = manager.randomUniform(-1, 1, new Shape(k, n), DataType.FLOAT32);
       double best = Double.MAX_VALUE;
@@ -101,43 +91,23 @@ public final class RuntimeProbe {
   /**
    * {@code steps} decode steps of {@code batch} rows that each hold {@code context} cached tokens, after two warm-up
    * steps. The cache holds zeros instead of prefilled keys (the cost does not depend on the values); tokens and
-   * lengths stay on the device between steps as in {@link DecodeBatch}.
+   * lengths stay on the device between steps as in the runtime's decode batches.
    */
   public static DecodeCost decodeCost(Path bundleDir, String device, int batch, int context, int steps) {
-    DjlSettings.apply(RuntimeConfig.DEFAULT_INTRA_OP_THREADS);
-    ModelBundle bundle = ModelBundle.verify(bundleDir);
-    Manifest.Llm llm = bundle.manifest().llm();
     int warmUp = 2;
-    try (TorchModule module = TorchModule.load(bundle, DjlSettings.device(device));
-        NDManager state = module.newManager()) {
-      int width = context + warmUp + steps + 1;
-      try (KvCache cache = KvCache.allocate(module, state, bundle.manifest(), batch, width)) {
-        NDArray tokens = state.create(new long[batch]);
-        long[] start = new long[batch];
-        java.util.Arrays.fill(start, context);
-        NDArray lengths = state.create(start);
-        long elapsed = 0;
-        for (int i = 0; i < warmUp + steps; i++) {
-          long t0 = System.nanoTime();
-          try (NDManager m = module.newManager()) {
-            NDList out = module.decode(m, tokens, lengths, cache.rows(m, batch, context + i + 1));
-            out.get(0).toLongArray();
-            tokens.close();
-            lengths.close();
-            tokens = out.get(0);
-            lengths = out.get(2);
-            tokens.attach(state);
-            lengths.attach(state);
-          }
-          if (i >= warmUp) {
-            elapsed += System.nanoTime() - t0;
-          }
+    try (BenchmarkHooks.Decoding decoding =
+        BenchmarkHooks.Decoding.open(bundleDir, device, batch, context, warmUp + steps)) {
+      long elapsed = 0;
+      for (int i = 0; i < warmUp + steps; i++) {
+        long t0 = System.nanoTime();
+        decoding.step();
+        if (i >= warmUp) {
+          elapsed += System.nanoTime() - t0;
         }
-        int bytesPerValue = KvCache.dataType(bundle.manifest().dtype()).getNumOfBytes();
-        long kv = (long) batch * (context + warmUp + steps / 2 + 1) * llm.kvBytesPerToken(bytesPerValue);
-        return new DecodeCost(batch, context, steps, elapsed / 1e6 / steps, llm.decodeParameters() * bytesPerValue,
-            kv, decodeFlops(llm, batch, context + warmUp + steps / 2 + 1));
       }
+      long meanContext = context + warmUp + steps / 2 + 1;
+      return new DecodeCost(batch, context, steps, elapsed / 1e6 / steps, decoding.weightBytes(),
+          batch * meanContext * decoding.kvBytesPerToken(), decoding.flopsPerStep(meanContext));
     }
   }
 
@@ -147,35 +117,23 @@ public final class RuntimeProbe {
    * refused) peakMeasured is false.
    */
   public static VisionCost visionCost(Path bundleDir, String device, int warmSide, int side) throws IOException {
-    DjlSettings.apply(RuntimeConfig.DEFAULT_INTRA_OP_THREADS);
-    ModelBundle bundle = ModelBundle.verify(bundleDir);
-    ImagePreprocessor preprocessor =
-        new ImagePreprocessor(bundle.manifest().preprocessing(), RuntimeConfig.DEFAULT_MAX_IMAGE_PIXELS);
-    Device target = DjlSettings.device(device);
-    try (TorchModule module = TorchModule.load(bundle, target)) {
-      PreparedImage warm = preprocessor.prepare(page(warmSide));
-      try (NDManager m = module.newManager()) {
-        module.visionEncode(m, warm.pixels(), warm.gridH(), warm.gridW());
-      }
-      PreparedImage image = preprocessor.prepare(page(side));
-      boolean reset = !target.isGpu() && resetPeakRss();
+    try (BenchmarkHooks.VisionTower tower = BenchmarkHooks.VisionTower.open(bundleDir, device)) {
+      tower.encode(tower.prepare(page(warmSide)));
+      PreparedImage image = tower.prepare(page(side));
+      boolean reset = !tower.onGpu() && resetPeakRss();
       long before = status("VmRSS:");
       long start = System.nanoTime();
-      try (NDManager m = module.newManager()) {
-        module.visionEncode(m, image.pixels(), image.gridH(), image.gridW()).get(0).toFloatArray();
-      }
+      tower.encode(image);
       double ms = (System.nanoTime() - start) / 1e6;
       long peak = status("VmHWM:");
-      int tokens = PromptLayout.imageTokenCount(image.gridH(), image.gridW(), bundle.manifest().preprocessing()
-          .mergeSize());
-      return new VisionCost(image.gridH(), image.gridW(), tokens, ms, (peak - before) / 1024.0, reset,
+      return new VisionCost(image.gridH(), image.gridW(), tower.imageTokens(image), ms, (peak - before) / 1024.0, reset,
           visionLayers(bundleDir));
     }
   }
 
   /** Forget the longest gap between decode steps and the longest prefill chunk seen so far (warm-up). */
   public static void resetLongest(OcrRuntime runtime) {
-    runtime.resetLongest();
+    BenchmarkHooks.resetLongest(runtime);
   }
 
   private static int visionLayers(Path bundleDir) throws IOException {

@@ -1,4 +1,4 @@
-package io.scriptorium.jobs.bench;
+package io.scriptorium.bench;
 
 import com.google.gson.Gson;
 import com.google.gson.JsonObject;
