@@ -1,8 +1,8 @@
 package io.scriptorium.jobs;
 
+import io.scriptorium.pipeline.Scriptorium;
 import io.scriptorium.pipeline.eval.EvalOptions;
 import io.scriptorium.pipeline.eval.EvalSummary;
-import io.scriptorium.pipeline.eval.Evaluation;
 import java.util.Locale;
 import java.util.concurrent.Callable;
 import picocli.CommandLine.Command;
@@ -26,7 +26,7 @@ final class EvalCommand implements Callable<Integer> {
 
   @Override
   public Integer call() {
-    EvalSummary s = Evaluation.get(Main.session("eval")).run(new EvalOptions(warehouse, truth, where));
+    EvalSummary s = Scriptorium.get(Main.session("eval")).evaluate(new EvalOptions(warehouse, truth, where));
     System.out.printf(Locale.ROOT, "%s: %d labelled pages, %d outputs selected with truth, %d scored, %d rows appended"
         + " to scriptorium.eval%n", s.evalId(), s.truthPages(), s.outputsSelected(), s.outputsScored(), s.rowsWritten());
     System.out.printf(Locale.ROOT, "%-20s %-24s %-9s %-22s %10s %6s%n", "truth set", "model revision", "task", "metric",

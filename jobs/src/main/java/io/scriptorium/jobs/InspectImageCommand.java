@@ -8,7 +8,7 @@ import io.scriptorium.model.BundleException;
 import io.scriptorium.model.ImageRejectedException;
 import io.scriptorium.model.PreparedImage;
 import io.scriptorium.model.Preprocessor;
-import io.scriptorium.pipeline.BundleCache;
+import io.scriptorium.pipeline.Scriptorium;
 import io.scriptorium.pipeline.ScriptoriumConf;
 import io.scriptorium.pipeline.pages.DecodedPage;
 import io.scriptorium.pipeline.pages.PageFailure;
@@ -66,7 +66,7 @@ final class InspectImageCommand implements Callable<Integer> {
     try {
       String cache = System.getProperty(ScriptoriumConf.MODEL_CACHE_DIR, ScriptoriumConf.MODEL_CACHE_DIR_DEFAULT)
           .replace(ScriptoriumConf.JAVA_IO_TMPDIR, System.getProperty("java.io.tmpdir"));
-      preprocessor = Preprocessor.forBundle(BundleCache.localize(bundle, conf, cache));
+      preprocessor = Preprocessor.forBundle(Scriptorium.localizeBundle(bundle, conf, cache));
       sources = PageSources.list(files.stream().map(InspectImageCommand::uri).toList(), null, conf);
     } catch (BundleException | IOException | IllegalArgumentException e) {
       err.println("scriptorium " + NAME + ": " + e.getMessage());

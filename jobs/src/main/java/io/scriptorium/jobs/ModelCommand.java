@@ -7,7 +7,7 @@ import io.scriptorium.model.Prompt;
 import io.scriptorium.model.RuntimeConfig;
 import io.scriptorium.model.Task;
 import io.scriptorium.model.TaskSpec;
-import io.scriptorium.pipeline.BundleCache;
+import io.scriptorium.pipeline.Scriptorium;
 import io.scriptorium.pipeline.ScriptoriumConf;
 import java.io.IOException;
 import java.nio.file.Files;
@@ -48,7 +48,7 @@ final class ModelCommand implements Runnable {
       RuntimeConfig config;
       ModelInfo model;
       try {
-        config = RuntimeConfig.defaults().withBundle(BundleCache.localize(uri, new Configuration(), cache));
+        config = RuntimeConfig.defaults().withBundle(Scriptorium.localizeBundle(uri, new Configuration(), cache));
         model = OcrRuntime.describe(config);
       } catch (BundleException e) {
         System.err.println("scriptorium model describe: " + e.getMessage());

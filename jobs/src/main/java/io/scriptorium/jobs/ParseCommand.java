@@ -1,6 +1,6 @@
 package io.scriptorium.jobs;
 
-import io.scriptorium.pipeline.ParsedOutputJson;
+import io.scriptorium.pipeline.derive.ParsedOutputJson;
 import java.io.IOException;
 import java.io.InputStream;
 import java.nio.charset.StandardCharsets;

@@ -1,5 +1,6 @@
 package io.scriptorium.jobs;
 
+import io.scriptorium.pipeline.Scriptorium;
 import io.scriptorium.pipeline.report.PageReport;
 import java.nio.file.Path;
 import java.util.concurrent.Callable;
@@ -26,7 +27,7 @@ final class ReportCommand implements Callable<Integer> {
 
   @Override
   public Integer call() {
-    PageReport.Summary report = PageReport.write(Main.session("report"), warehouse, where, out, limit);
+    PageReport.Summary report = Scriptorium.get(Main.session("report")).report(warehouse, where, out, limit);
     System.out.printf("Report of %d pages (%d ok, %d failed or quarantined, %d images): %s%n",
         report.pages(), report.ok(), report.failed(), report.images(), report.index().toAbsolutePath());
     return 0;

@@ -1,5 +1,7 @@
 package io.scriptorium.pipeline;
 
+import io.scriptorium.pipeline.run.MaintainJob;
+
 /**
  * What one {@code maintain} run does to a warehouse's tables: compaction (Delta {@code OPTIMIZE}), optionally
  * Z-ordered, then {@code VACUUM}.

@@ -9,7 +9,7 @@ public final class RunAlreadyLiveException extends RuntimeException {
 
   private final String liveRunId;
 
-  RunAlreadyLiveException(String liveRunId, String message) {
+  public RunAlreadyLiveException(String liveRunId, String message) {
     super(message);
     this.liveRunId = liveRunId;
   }

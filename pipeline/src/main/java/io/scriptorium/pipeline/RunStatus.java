@@ -27,7 +27,7 @@ public record RunStatus(
     String deadDriver,
     String error) {
 
-  static RunStatus of(Row run, long pagesDone, Long heartbeatAgeSeconds, String deadDriver) {
+  public static RunStatus of(Row run, long pagesDone, Long heartbeatAgeSeconds, String deadDriver) {
     Long total = run.getAs("pages_total");
     Long skipped = run.getAs("pages_skipped");
     Long chunks = run.getAs("chunks_committed");

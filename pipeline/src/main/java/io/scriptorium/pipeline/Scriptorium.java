@@ -1,5 +1,21 @@
 package io.scriptorium.pipeline;
 
+import io.scriptorium.model.RuntimeConfig;
+import io.scriptorium.pipeline.eval.EvalOptions;
+import io.scriptorium.pipeline.eval.EvalSummary;
+import io.scriptorium.pipeline.eval.Evaluation;
+import io.scriptorium.pipeline.infer.BundleCache;
+import io.scriptorium.pipeline.infer.ModelPlacement;
+import io.scriptorium.pipeline.report.PageReport;
+import io.scriptorium.pipeline.run.DigitizeJob;
+import io.scriptorium.pipeline.run.MaintainJob;
+import io.scriptorium.pipeline.run.ReparseJob;
+import io.scriptorium.pipeline.warehouse.DeltaRetry;
+import io.scriptorium.pipeline.warehouse.RunLog;
+import io.scriptorium.pipeline.warehouse.Tables;
+import io.scriptorium.pipeline.warehouse.Warehouse;
+import java.nio.file.Path;
+import org.apache.hadoop.conf.Configuration;
 import org.apache.spark.sql.Dataset;
 import org.apache.spark.sql.Row;
 import org.apache.spark.sql.SparkSession;
@@ -98,6 +114,32 @@ public final class Scriptorium {
   /** Registers the warehouse's tables in the {@code scriptorium} namespace (creating missing ones). */
   public void open(String warehouse) {
     new Warehouse(warehouse).ensureTables(spark);
+  }
+
+  /** Scores the warehouse's outputs against ground truth and writes the {@code eval} table (see {@link Evaluation}). */
+  public EvalSummary evaluate(EvalOptions options) {
+    return Evaluation.get(spark).run(options);
+  }
+
+  /** Writes the HTML page report of the pages a predicate selects (see {@link PageReport#write}). */
+  public PageReport.Summary report(String warehouse, String where, Path out, int limit) {
+    return PageReport.write(spark, warehouse, where, out, limit);
+  }
+
+  /**
+   * The local directory of a model bundle, fetched into {@code cacheRoot} and verified first when it is remote (see
+   * {@link BundleCache#localize}).
+   */
+  public static String localizeBundle(String bundle, Configuration conf, String cacheRoot) {
+    return BundleCache.localize(bundle, conf, cacheRoot);
+  }
+
+  /**
+   * Inside a Spark task: the runtime config with the bundle in this node's cache and the GPU Spark assigned to the
+   * task (see {@link ModelPlacement#forTask}).
+   */
+  public static RuntimeConfig runtimeForTask(RuntimeConfig requested, Configuration hadoopConf) {
+    return ModelPlacement.forTask(requested, hadoopConf);
   }
 
   /** Runs a Spark SQL query over the warehouse's tables. */

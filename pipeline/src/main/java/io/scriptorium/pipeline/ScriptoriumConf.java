@@ -1,6 +1,8 @@
 package io.scriptorium.pipeline;
 
 import io.scriptorium.model.RuntimeConfig;
+import io.scriptorium.pipeline.infer.BundleCache;
+import io.scriptorium.pipeline.infer.PartitionInference;
 import io.scriptorium.pipeline.pages.PageOptions;
 import io.scriptorium.pipeline.text.EditDistance;
 import java.time.Duration;

@@ -7,6 +7,8 @@ import io.scriptorium.model.Sha256;
 import io.scriptorium.model.Task;
 import io.scriptorium.model.TaskSpec;
 import io.scriptorium.pipeline.parse.OutputParsers;
+import io.scriptorium.pipeline.warehouse.Tables;
+import io.scriptorium.pipeline.warehouse.Warehouse;
 import io.scriptorium.testing.SparkTest;
 import java.nio.file.Files;
 import java.nio.file.Path;
@@ -31,9 +33,9 @@ import org.junit.jupiter.api.Test;
  * replaces exactly the selected outputs' rows, and changes nothing when run again; digitize fills them at commit.
  */
 @SparkTest
-class ReparseTest {
+public class ReparseTest {
   /** §2.2 samples as one page: heading, paragraph with inline math, table with colspans, \tag formula, figure. */
-  static final String PARSE_PAGE = String.join("\n\n",
+  public static final String PARSE_PAGE = String.join("\n\n",
       "## 3.2.2. Multiple resolution support",
       "LAB VALUES: May decrease total free thyroxine ($ T_{1} $) serum levels...",
       "<table><caption>Table 1 | Multi resolution support of DeepEncoder. ...</caption><tr><td></td>"
@@ -46,13 +48,13 @@ class ReparseTest {
   static final String CAPTION = "Figure 4 | To test model performance under different compression ratios ... "
       + "multiple resolution modes.";
   /** §2.4, the README's taxi receipt. */
-  static final String IE_TAXI = "{\"单价\": \"3.00\", \"上车时间\": \"09:01\", \"发票号码\": \"42609332\", "
+  public static final String IE_TAXI = "{\"单价\": \"3.00\", \"上车时间\": \"09:01\", \"发票号码\": \"42609332\", "
       + "\"省前缀\": \"陕\", \"总金额\": \"￥77.10元\", \"发票代码\": \"161002018100\", \"下车时间\": \"09:51\", "
       + "\"里程数\": \"26.1km\"}";
-  static final String IE_PROMPT = "提取图片中的: ['单价', '上车时间', '发票号码', '省前缀', '总金额', '发票代码', "
+  public static final String IE_PROMPT = "提取图片中的: ['单价', '上车时间', '发票号码', '省前缀', '总金额', '发票代码', "
       + "'下车时间', '里程数'] 的字段内容，并按照JSON格式返回。";
   /** A translate answer follows the document conventions (§2.5): Markdown with LaTeX; §2.2's inline sample. */
-  static final String TRANSLATION = "## Exercise 11\n\n11.$ x\\geq - 1 $ and $ x\\ne 0 $";
+  public static final String TRANSLATION = "## Exercise 11\n\n11.$ x\\geq - 1 $ and $ x\\ne 0 $";
   static final String TRANSLATE_PROMPT = "先提取文字，再将文字内容翻译为英文。若是文档，则其中页眉、页脚忽略。"
       + "公式用latex格式表示，表格用html格式表示。";
 
@@ -227,7 +229,7 @@ class ReparseTest {
 
   // ---------------------------------------------------------------------------------------------------------------
 
-  static final String TABLE_HTML = "<table><caption>Table 1 | Multi resolution support of DeepEncoder. ...</caption>"
+  public static final String TABLE_HTML = "<table><caption>Table 1 | Multi resolution support of DeepEncoder. ...</caption>"
       + "<tbody><tr><td></td><td colspan=\"4\">Native Resolution</td><td colspan=\"2\">Dynamic Resolution</td></tr>"
       + "<tr><td>Mode</td><td>Tiny</td></tr></tbody></table>";
 

@@ -5,6 +5,8 @@ import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
 import io.scriptorium.model.Task;
 import io.scriptorium.model.TaskSpec;
+import io.scriptorium.pipeline.infer.BundleCache;
+import io.scriptorium.pipeline.infer.BundleCacheTest;
 import io.scriptorium.testing.SparkTest;
 import java.io.IOException;
 import java.nio.file.Files;

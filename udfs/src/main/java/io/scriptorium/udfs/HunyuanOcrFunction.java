@@ -9,7 +9,7 @@ import io.scriptorium.model.PreparedImage;
 import io.scriptorium.model.RuntimeConfig;
 import io.scriptorium.model.Task;
 import io.scriptorium.model.TaskSpec;
-import io.scriptorium.pipeline.ModelPlacement;
+import io.scriptorium.pipeline.Scriptorium;
 import io.scriptorium.pipeline.ScriptoriumConf;
 import io.scriptorium.pipeline.pages.DecodedPage;
 import io.scriptorium.pipeline.pages.PageFailure;
@@ -99,7 +99,7 @@ final class HunyuanOcrFunction {
     }
     // Placed as digitize places it: a URI bundle from the node's cache, the GPU Spark assigned; so a query and a
     // digitize on one executor share one runtime. A bundle that cannot load fails the query: no row's fault.
-    OcrRuntime runtime = OcrRuntime.shared(ModelPlacement.forTask(config, hadoop.value()));
+    OcrRuntime runtime = OcrRuntime.shared(Scriptorium.runtimeForTask(config, hadoop.value()));
     Path file = null;
     try {
       file = Files.createTempFile("scriptorium-hunyuan-ocr-", ".page");

@@ -6,7 +6,7 @@ import io.scriptorium.pipeline.DigitizeOptions;
 import io.scriptorium.pipeline.RunSummary;
 import io.scriptorium.pipeline.Scriptorium;
 import io.scriptorium.pipeline.SparkTestSession;
-import io.scriptorium.pipeline.ViewsFixture;
+import io.scriptorium.pipeline.warehouse.ViewsFixture;
 import java.awt.Color;
 import java.awt.Font;
 import java.awt.Graphics2D;
