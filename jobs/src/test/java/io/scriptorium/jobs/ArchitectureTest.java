@@ -21,10 +21,13 @@ class ArchitectureTest {
   private static final String[] SPARK_HADOOP_DELTA = {"org.apache.spark..", "org.apache.hadoop..", "io.delta.."};
   private static final String[] SPARK_DELTA = {"org.apache.spark..", "io.delta.."};
 
-  /** Pure libraries: parsers, reading order, edit distance, eval's metrics (its Evaluation job is the exception). */
+  /**
+   * Pure libraries: parsers, reading order, edit distance, eval's metrics (its Evaluation job is the exception), and
+   * the vocabulary of stored statuses and error classes.
+   */
   private static final String[] SPARK_FREE = {
     "io.scriptorium.pipeline.parse..", "io.scriptorium.pipeline.layout..", "io.scriptorium.pipeline.text..",
-    "io.scriptorium.pipeline.eval.."
+    "io.scriptorium.pipeline.eval..", "io.scriptorium.pipeline.vocab.."
   };
   private static final String EVALUATION_JOB = "io.scriptorium.pipeline.eval.Evaluation";
   /** Page listing and decoding: no Spark, but files are read through Hadoop's FileSystem. */

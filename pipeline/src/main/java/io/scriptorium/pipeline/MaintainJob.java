@@ -3,6 +3,7 @@ package io.scriptorium.pipeline;
 import io.delta.tables.DeltaOptimizeBuilder;
 import io.delta.tables.DeltaTable;
 import io.scriptorium.model.ModelInfo;
+import io.scriptorium.pipeline.vocab.RunState;
 import java.util.ArrayList;
 import java.util.LinkedHashMap;
 import java.util.List;
@@ -90,8 +91,8 @@ final class MaintainJob {
         done.add(maintain(table, options));
       }
       double seconds = (System.nanoTime() - start) / 1e9;
-      runLog.finished(new RunSummary(runId, "succeeded", 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, seconds, Map.of(), List.of()),
-          0);
+      runLog.finished(new RunSummary(runId, RunState.SUCCEEDED.wireName(), 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, seconds,
+          Map.of(), List.of()), 0);
       return new MaintainSummary(runId, done, seconds);
     } catch (RuntimeException | Error e) {
       runLog.failed(e);

@@ -16,6 +16,8 @@ import io.scriptorium.pipeline.pages.PageReader;
 import io.scriptorium.pipeline.pages.PageRef;
 import io.scriptorium.pipeline.pages.PageSources;
 import io.scriptorium.pipeline.pages.SourceFile;
+import io.scriptorium.pipeline.vocab.ErrorClass;
+import io.scriptorium.pipeline.vocab.PageStatus;
 import java.io.IOException;
 import java.io.InputStream;
 import java.io.UncheckedIOException;
@@ -71,9 +73,6 @@ final class PagePlanner {
   static final String RECOVERED = "recovered";
   static final String SKIP = "skip";
   static final String FAIL = "fail";
-
-  /** Failures that may pass on their own; everything else repeats until the file changes. */
-  static final Set<String> TRANSIENT_ERRORS = PageErrors.TRANSIENT;
 
   static final StructType FILE_SCHEMA =
       new StructType()
@@ -234,16 +233,16 @@ final class PagePlanner {
     Column tasks = when(col("content_sha256").isNull(), allTasks)
         .otherwise(functions.array_compact(array(undone)));
 
-    Column transientError = col("error_class").isin(TRANSIENT_ERRORS.toArray());
+    Column transientError = col("error_class").isin(ErrorClass.transientWireNames().toArray());
     Column knownPage = col("known_status").isNotNull();
     Column hasWork = size(col("tasks")).gt(0);
     Column action =
-        when(col("known_status").equalTo("quarantined"), lit(SKIP))
+        when(col("known_status").equalTo(PageStatus.QUARANTINED.wireName()), lit(SKIP))
             .when(col("error_class").isNotNull().and(knownPage).and(transientError.and(col("known_attempts").lt(maxAttempts))), lit(INFER))
             .when(col("error_class").isNotNull().and(knownPage), lit(SKIP))
             .when(col("error_class").isNotNull(), lit(FAIL))
             .when(hasWork, lit(INFER))
-            .when(col("known_status").equalTo("ok"), lit(SKIP))
+            .when(col("known_status").equalTo(PageStatus.OK.wireName()), lit(SKIP))
             .when(ownOutputs, lit(RECOVERED))
             .otherwise(lit(DEDUPLICATED));
     return finish(pages.join(outputs, col("content_sha256").equalTo(col("o_sha")), "left")
@@ -517,8 +516,8 @@ final class PagePlanner {
         String errorClass = k.getAs("k_error_class");
         String status = k.getAs("k_status");
         Integer filePages = k.getAs("k_file_pages");
-        if (filePages == null && errorClass != null && TRANSIENT_ERRORS.contains(errorClass) && status != null
-            && !status.equals("quarantined")) {
+        if (filePages == null && errorClass != null && ErrorClass.transientWireNames().contains(errorClass)
+            && status != null && !status.equals(PageStatus.QUARANTINED.wireName())) {
           return true;
         }
         maxPages = filePages == null ? maxPages : Math.max(maxPages, filePages);
@@ -570,14 +569,14 @@ final class PagePlanner {
       try {
         refs = reading.call(() -> PageSources.expand(new SourceFile(uri, length, modified), conf.value(), options));
       } catch (TimeoutException e) {
-        refs = List.of(new PageRef(uri, 1, "unknown", PageErrors.TIMEOUT, timedOut("listing the pages of " + uri)));
+        refs = List.of(new PageRef(uri, 1, "unknown", ErrorClass.TIMEOUT, timedOut("listing the pages of " + uri)));
       }
       // a file that could not be opened has no page count: its one failed row stands for the whole file
       Integer filePages = refs.size() == 1 && refs.get(0).failed() ? null : refs.size();
       List<Row> pages = new ArrayList<>();
       for (PageRef ref : refs) {
         String sha = null;
-        String errorClass = ref.errorClass();
+        String errorClass = ref.failed() ? ref.errorClass().wireName() : null;
         String message = ref.errorMessage();
         if (!ref.failed()) {
           boolean hashBytes = refs.size() == 1 && !"pdf".equals(ref.format());
@@ -585,10 +584,10 @@ final class PagePlanner {
           try {
             sha = reading.call(() -> hashBytes ? fileSha256(uri) : readSha256(current, ref));
           } catch (PageFailure failure) {
-            errorClass = failure.errorClass();
+            errorClass = failure.errorClass().wireName();
             message = failure.getMessage();
           } catch (TimeoutException e) {
-            errorClass = PageErrors.TIMEOUT;
+            errorClass = ErrorClass.TIMEOUT.wireName();
             message = timedOut("reading " + PageErrors.page(uri, ref.pageNo()));
             reader = new PageReader(conf.value(), options); // the abandoned read keeps the old one
           }
@@ -628,7 +627,7 @@ final class PagePlanner {
         }
         return HexFormat.of().formatHex(digest.digest());
       } catch (IOException e) {
-        throw PageFailure.ofFile(PageFailure.IO_ERROR, uri, "cannot read: " + e.getMessage(), e);
+        throw PageFailure.ofFile(ErrorClass.IO_ERROR, uri, "cannot read: " + e.getMessage(), e);
       } catch (NoSuchAlgorithmException e) {
         throw new IllegalStateException("SHA-256 is missing from this JVM", e);
       }

@@ -6,6 +6,7 @@ import static org.apache.spark.sql.functions.max;
 
 import io.scriptorium.model.ModelInfo;
 import io.scriptorium.pipeline.parse.OutputParsers;
+import io.scriptorium.pipeline.vocab.RunState;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
@@ -57,8 +58,8 @@ final class ReparseJob {
       DerivedTables.Written written = new DerivedTables(spark, warehouse).write(outputs, DerivedTables.EVERY);
       double seconds = (System.nanoTime() - start) / 1e9;
       long spots = written.tables().get(Tables.SPOTS).rows();
-      runLog.finished(new RunSummary(runId, "succeeded", 0, 0, 0, 0, 0, 0, 0, 0, written.outputs(), spots,
-          seconds, Map.of(), List.of()), written.commits());
+      runLog.finished(new RunSummary(runId, RunState.SUCCEEDED.wireName(), 0, 0, 0, 0, 0, 0, 0, 0, written.outputs(),
+          spots, seconds, Map.of(), List.of()), written.commits());
       return new ReparseSummary(runId, written.outputs(), written.tables(), seconds);
     } catch (RuntimeException | Error e) {
       runLog.failed(e);

@@ -1,5 +1,6 @@
 package io.scriptorium.pipeline;
 
+import io.scriptorium.pipeline.vocab.PageStatus;
 import org.apache.spark.sql.Dataset;
 import org.apache.spark.sql.Row;
 import org.apache.spark.sql.SparkSession;
@@ -74,12 +75,12 @@ public final class Scriptorium {
     tables.ensureTables(spark);
     // Delta's UPDATE takes no subquery in its condition, so the selected rows are merged back by key.
     Dataset<Row> chosen = UserPredicate.select(spark.table("scriptorium.pages"), "pages", where)
-        .where("status = 'quarantined'").select("page_id", "collection", "batch_date");
+        .where("status = " + PageStatus.QUARANTINED.sqlLiteral()).select("page_id", "collection", "batch_date");
     Row metrics = DeltaRetry.onConflict("requeue", () -> io.delta.tables.DeltaTable.forPath(spark,
             tables.location(Tables.PAGES)).as("t")
         .merge(chosen.as("s"), "t.page_id = s.page_id AND t.collection <=> s.collection"
-            + " AND t.batch_date <=> s.batch_date AND t.status = 'quarantined'")
-        .whenMatched().updateExpr(java.util.Map.of("status", "'failed'", "attempts", "0"))
+            + " AND t.batch_date <=> s.batch_date AND t.status = " + PageStatus.QUARANTINED.sqlLiteral())
+        .whenMatched().updateExpr(java.util.Map.of("status", PageStatus.FAILED.sqlLiteral(), "attempts", "0"))
         .execute()
         .first());
     return metrics.getAs("num_updated_rows");

@@ -5,6 +5,7 @@ import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
 import io.scriptorium.model.Task;
 import io.scriptorium.model.TaskSpec;
+import io.scriptorium.pipeline.vocab.RunState;
 import io.scriptorium.testing.SparkTest;
 import java.nio.file.Files;
 import java.nio.file.Path;
@@ -45,7 +46,7 @@ class FailedCommitTest {
           .satisfies(e -> assertThat(chain(e)).contains("no_ok_page"));
       Row failed = Scriptorium.get(spark).sql(warehouse,
           "SELECT run_id, status, error FROM scriptorium.runs WHERE command = 'digitize'").first();
-      assertThat(failed.getString(1)).isEqualTo("failed");
+      assertThat(failed.getString(1)).isEqualTo(RunState.FAILED.wireName());
       assertThat(failed.getString(2)).contains("no_ok_page");
       String failedRun = failed.getString(0);
 

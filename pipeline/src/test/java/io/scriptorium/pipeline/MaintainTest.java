@@ -6,6 +6,7 @@ import static org.assertj.core.api.Assertions.assertThatThrownBy;
 import io.delta.tables.DeltaTable;
 import io.scriptorium.model.Task;
 import io.scriptorium.model.TaskSpec;
+import io.scriptorium.pipeline.vocab.RunState;
 import io.scriptorium.testing.SparkTest;
 import java.io.IOException;
 import java.nio.file.Files;
@@ -104,7 +105,7 @@ class MaintainTest {
         + " scriptorium.runs WHERE command = 'maintain' ORDER BY started_at").collectAsList();
     assertThat(runs).extracting(r -> r.getString(0))
         .containsExactly(firstNight.runId(), all.runId(), zordered.runId());
-    assertThat(runs).allMatch(r -> "succeeded".equals(r.getString(1)) && !r.isNullAt(3));
+    assertThat(runs).allMatch(r -> RunState.SUCCEEDED.wireName().equals(r.getString(1)) && !r.isNullAt(3));
     assertThat(runs.get(1).getString(2)).contains("\"vacuum_hours\":0", "\"allow_short_retention\":true");
     assertThat(runs.get(0).getString(2)).contains("batch_date = '" + FIRST_NIGHT + "'");
   }

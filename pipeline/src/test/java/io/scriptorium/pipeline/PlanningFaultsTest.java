@@ -4,6 +4,7 @@ import static org.assertj.core.api.Assertions.assertThat;
 
 import io.scriptorium.model.Task;
 import io.scriptorium.model.TaskSpec;
+import io.scriptorium.pipeline.vocab.PageStatus;
 import io.scriptorium.testing.SparkTest;
 import java.awt.Color;
 import java.awt.Graphics2D;
@@ -116,7 +117,7 @@ class PlanningFaultsTest {
     assertThat(run.pagesSkipped()).isEqualTo(2);
     assertThat(run.accountedFor()).isTrue();
     assertThat(scriptorium.sql(warehouse, "SELECT status FROM scriptorium.pages WHERE source_uri LIKE '%/page-2.png'")
-        .first().getString(0)).isEqualTo("ok");
+        .first().getString(0)).isEqualTo(PageStatus.OK.wireName());
     assertThat(scriptorium.sql(warehouse, "SELECT pages_recovered FROM scriptorium.runs WHERE run_id = '" + run.runId()
         + "'").first().getLong(0)).isEqualTo(1);
   }
