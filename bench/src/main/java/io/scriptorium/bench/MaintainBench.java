@@ -7,6 +7,7 @@ import io.scriptorium.pipeline.DigitizeOptions;
 import io.scriptorium.pipeline.MaintainOptions;
 import io.scriptorium.pipeline.MaintainSummary;
 import io.scriptorium.pipeline.Scriptorium;
+import io.scriptorium.pipeline.vocab.RunState;
 import java.io.IOException;
 import java.nio.file.Files;
 import java.nio.file.Path;
@@ -113,10 +114,10 @@ final class MaintainBench {
     }
     org.apache.spark.sql.Dataset<org.apache.spark.sql.Row> table = spark.read().format("delta")
         .load(runs.toUri().toString());
-    if (table.where("command = 'maintain' AND status = 'succeeded'").count() > 0) {
+    if (table.where("command = 'maintain' AND status = " + RunState.SUCCEEDED.sqlLiteral()).count() > 0) {
       throw new IllegalStateException(warehouse + " was maintained by an earlier bench already: give another --work");
     }
-    return (int) table.where("command = 'digitize' AND status = 'succeeded'").count();
+    return (int) table.where("command = 'digitize' AND status = " + RunState.SUCCEEDED.sqlLiteral()).count();
   }
 
   private static String fmt(double load) {

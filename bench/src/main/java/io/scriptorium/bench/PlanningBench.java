@@ -17,6 +17,7 @@ import io.scriptorium.pipeline.RunSummary;
 import io.scriptorium.pipeline.Scriptorium;
 import io.scriptorium.pipeline.ScriptoriumConf;
 import io.scriptorium.pipeline.pages.PageSources;
+import io.scriptorium.pipeline.vocab.PageStatus;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.nio.file.attribute.FileTime;
@@ -234,7 +235,7 @@ final class PlanningBench {
         .withColumn("format", lit("png"))
         .withColumn("width", lit(DigitizeBench.WIDTH))
         .withColumn("height", lit(DigitizeBench.HEIGHT))
-        .withColumn("status", lit("ok"))
+        .withColumn("status", lit(PageStatus.OK.wireName()))
         .withColumn("attempts", lit(0))
         .withColumn("run_id", lit("bench-seed"))
         .withColumn("executor_id", lit("bench"))

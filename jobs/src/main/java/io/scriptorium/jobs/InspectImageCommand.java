@@ -17,6 +17,7 @@ import io.scriptorium.pipeline.pages.PageReader;
 import io.scriptorium.pipeline.pages.PageRef;
 import io.scriptorium.pipeline.pages.PageSources;
 import io.scriptorium.pipeline.pages.SourceFile;
+import io.scriptorium.pipeline.vocab.ErrorClass;
 import java.io.IOException;
 import java.io.PrintStream;
 import java.nio.file.Files;
@@ -103,11 +104,11 @@ final class InspectImageCommand implements Callable<Integer> {
       page = reader.read(ref);
       image = preprocessor.prepare(page.image());
     } catch (PageFailure e) {
-      line.addProperty("error_class", e.errorClass());
+      line.addProperty("error_class", e.errorClass().wireName());
       line.addProperty("error", e.getMessage());
       return line;
     } catch (ImageRejectedException e) {
-      line.addProperty("error_class", "image_rejected"); // what digitize records for the page
+      line.addProperty("error_class", ErrorClass.IMAGE_REJECTED.wireName()); // what digitize records for the page
       line.addProperty("error", ref.sourceUri() + " page " + ref.pageNo() + ": " + e.getMessage());
       return line;
     }

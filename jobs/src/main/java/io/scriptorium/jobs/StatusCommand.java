@@ -52,11 +52,11 @@ final class StatusCommand implements Callable<Integer> {
     if (run.deadDriver() != null) {
       return INTERRUPTED;
     }
-    return switch (run.status()) {
-      case "succeeded" -> SUCCEEDED;
-      case "running" -> RUNNING;
-      case "interrupted" -> INTERRUPTED;
-      default -> FAILED;
+    return switch (run.state()) {
+      case SUCCEEDED -> SUCCEEDED;
+      case RUNNING -> RUNNING;
+      case INTERRUPTED -> INTERRUPTED;
+      case FAILED -> FAILED;
     };
   }
 

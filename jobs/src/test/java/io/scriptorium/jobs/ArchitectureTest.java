@@ -28,11 +28,11 @@ class ArchitectureTest {
 
   /**
    * Pure libraries: parsers, the task registry, derivation and the parsed-output JSON, reading order, edit distance,
-   * eval's metrics (its Evaluation job is the exception).
+   * eval's metrics (its Evaluation job is the exception), and the vocabulary of stored statuses and error classes.
    */
   private static final String[] SPARK_FREE = {
     "io.scriptorium.pipeline.parse..", "io.scriptorium.pipeline.derive..", "io.scriptorium.pipeline.layout..",
-    "io.scriptorium.pipeline.text..", "io.scriptorium.pipeline.eval.."
+    "io.scriptorium.pipeline.text..", "io.scriptorium.pipeline.eval..", "io.scriptorium.pipeline.vocab.."
   };
   private static final String EVALUATION_JOB = "io.scriptorium.pipeline.eval.Evaluation";
   /** Page listing and decoding: no Spark, but files are read through Hadoop's FileSystem. */

@@ -5,6 +5,9 @@ import static org.assertj.core.api.Assertions.assertThat;
 import io.scriptorium.pipeline.FaultyFileSystem;
 import io.scriptorium.pipeline.Scriptorium;
 import io.scriptorium.pipeline.TestPages;
+import io.scriptorium.pipeline.vocab.ErrorClass;
+import io.scriptorium.pipeline.vocab.PageStatus;
+import io.scriptorium.pipeline.vocab.RunState;
 import io.scriptorium.testing.ClusterTest;
 import java.io.IOException;
 import java.io.InputStream;
@@ -107,11 +110,12 @@ class ExecutorLossIT {
     Map<String, Row> rows = pages(warehouse);
     assertThat(rows).containsOnlyKeys(FILES);
     for (String file : List.of("folio-2.png", "folio-3.png")) {
-      assertThat(rows.get(file).getString(1)).as(file).isEqualTo("ok");
+      assertThat(rows.get(file).getString(1)).as(file).isEqualTo(PageStatus.OK.wireName());
     }
     Row killer = rows.get("folio-1-kills.png");
     assertThat(List.of(killer.getString(1), killer.getString(2), killer.getInt(4)))
-        .as("status, error_class, attempts").containsExactly("failed", "executor_lost", 1);
+        .as("status, error_class, attempts")
+        .containsExactly(PageStatus.FAILED.wireName(), ErrorClass.EXECUTOR_LOST.wireName(), 1);
     assertThat(killer.getString(3)).contains("folio-1-kills.png page 1: its executor died under it",
         "exited with code " + FaultyFileSystem.KILLED_STATUS);
     System.out.printf(Locale.ROOT, "executor loss IT: %.1f s in all%n", (System.nanoTime() - start) / 1e9);
@@ -142,7 +146,7 @@ class ExecutorLossIT {
         .getOrCreate();
     try {
       Row run = spark.read().format("delta").load(warehouse.resolve("runs").toString()).select("status").first();
-      assertThat(run.getString(0)).as("the run").isEqualTo("succeeded");
+      assertThat(run.getString(0)).as("the run").isEqualTo(RunState.SUCCEEDED.wireName());
       return spark.read().format("delta").load(warehouse.resolve("pages").toString())
           .selectExpr("regexp_extract(source_uri, '[^/]+$', 0)", "status", "error_class", "error_message", "attempts")
           .collectAsList().stream()

@@ -11,6 +11,7 @@ import io.scriptorium.pipeline.pages.DecodedPage;
 import io.scriptorium.pipeline.pages.PageOptions;
 import io.scriptorium.pipeline.pages.PageReader;
 import io.scriptorium.pipeline.pages.PageRef;
+import io.scriptorium.pipeline.vocab.ErrorClass;
 import io.scriptorium.testing.DataTest;
 import io.scriptorium.testing.PythonReference;
 import io.scriptorium.testing.SharedData;
@@ -86,7 +87,7 @@ class InspectImageCommandTest {
     List<JsonObject> pages = lines.stream().filter(l -> !l.get("file").getAsString().endsWith("empty.png")).toList();
     assertThat(failures).hasSize(1);
     assertThat(failures.get(0).keySet()).containsExactly("file", "page", "format", "error_class", "error");
-    assertThat(failures.get(0).get("error_class").getAsString()).isEqualTo("empty_file");
+    assertThat(failures.get(0).get("error_class").getAsString()).isEqualTo(ErrorClass.EMPTY_FILE.wireName());
     assertThat(pages).hasSize(4);
     for (int page = 1; page <= 4; page++) {
       JsonObject line = pages.get(page - 1);

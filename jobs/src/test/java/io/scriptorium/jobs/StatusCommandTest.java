@@ -4,6 +4,7 @@ import static io.scriptorium.jobs.CliRun.run;
 import static org.assertj.core.api.Assertions.assertThat;
 
 import io.scriptorium.pipeline.Scriptorium;
+import io.scriptorium.pipeline.vocab.RunState;
 import io.scriptorium.testing.SparkTest;
 import java.nio.file.Files;
 import java.nio.file.Path;
@@ -32,7 +33,8 @@ class StatusCommandTest {
         "--quiet-summary")).isZero();
     CliRun succeeded = run("status", "--warehouse", warehouse);
     assertThat(succeeded.exit()).isEqualTo(StatusCommand.SUCCEEDED);
-    assertThat(succeeded.out()).contains("(digitize, collection default", "succeeded", "1 chunk(s) committed")
+    assertThat(succeeded.out())
+        .contains("(digitize, collection default", RunState.SUCCEEDED.wireName(), "1 chunk(s) committed")
         .containsPattern("pages ([1-9]\\d*) of \\1 done");
 
     Scriptorium scriptorium = Scriptorium.get(Main.session("status-test"));

@@ -1,11 +1,13 @@
 package io.scriptorium.pipeline;
 
+import io.scriptorium.pipeline.vocab.RunState;
 import java.sql.Timestamp;
 import org.apache.spark.sql.Row;
 
 /**
  * One run as {@code status} reports it, from its {@code runs} row and the {@code pages} rows it committed.
  *
+ * @param status a {@link RunState}'s wire name, as stored; {@link #state()} is the enum
  * @param pagesPlanned pages the run plans to process (found minus skipped); null until its planning is done
  * @param pagesDone pages it has committed so far (ok or failed)
  * @param heartbeatAgeSeconds age of its last heartbeat, by the storage's clock when its heartbeat file exists
@@ -38,6 +40,11 @@ public record RunStatus(
         total == null ? null : total - (skipped == null ? 0 : skipped), pagesDone, deadDriver, run.getAs("error"));
   }
 
+  /** The run's state. */
+  public RunState state() {
+    return RunState.fromWire(status);
+  }
+
   /** Pages per second since the start (to the end, for an ended run). */
   public double pagesPerSecond() {
     long end = endedAt != null ? endedAt.getTime() : System.currentTimeMillis();
@@ -48,7 +55,7 @@ public record RunStatus(
   /** Seconds left at the current rate; null when unknown (not planned yet, nothing done, or ended). */
   public Long etaSeconds() {
     double rate = pagesPerSecond();
-    if (!"running".equals(status) || pagesPlanned == null || rate <= 0) {
+    if (state() != RunState.RUNNING || pagesPlanned == null || rate <= 0) {
       return null;
     }
     return Math.round(Math.max(0, pagesPlanned - pagesDone) / rate);

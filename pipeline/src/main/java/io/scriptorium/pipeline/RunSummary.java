@@ -1,10 +1,12 @@
 package io.scriptorium.pipeline;
 
+import io.scriptorium.pipeline.vocab.RunState;
 import java.util.Map;
 
 /**
  * Counts of a finished run, as also written to the {@code runs} table.
  *
+ * @param status a {@link RunState}'s wire name, as stored in {@code runs.status}
  * @param pagesTotal pages found in the input (or selected, for a rerun)
  * @param pagesOk pages written as ok by this run, deduplicated ones included
  * @param pagesFailed pages written as failed or quarantined by this run
@@ -35,8 +37,14 @@ public record RunSummary(
   public static final int DIFFERING_SHOWN = 20;
 
   public RunSummary {
+    RunState.fromWire(status); // throws for a value outside the vocabulary
     failuresByClass = java.util.Collections.unmodifiableMap(new java.util.TreeMap<>(failuresByClass));
     filesDiffering = java.util.List.copyOf(filesDiffering);
+  }
+
+  /** The run's state. */
+  public RunState state() {
+    return RunState.fromWire(status);
   }
 
   /** Pages processed (ok or failed) per second of the run's wall time. */

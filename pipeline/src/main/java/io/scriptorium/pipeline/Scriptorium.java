@@ -10,6 +10,7 @@ import io.scriptorium.pipeline.report.PageReport;
 import io.scriptorium.pipeline.run.DigitizeJob;
 import io.scriptorium.pipeline.run.MaintainJob;
 import io.scriptorium.pipeline.run.ReparseJob;
+import io.scriptorium.pipeline.vocab.PageStatus;
 import io.scriptorium.pipeline.warehouse.DeltaRetry;
 import io.scriptorium.pipeline.warehouse.RunLog;
 import io.scriptorium.pipeline.warehouse.Tables;
@@ -90,12 +91,12 @@ public final class Scriptorium {
     tables.ensureTables(spark);
     // Delta's UPDATE takes no subquery in its condition, so the selected rows are merged back by key.
     Dataset<Row> chosen = UserPredicate.select(spark.table("scriptorium.pages"), "pages", where)
-        .where("status = 'quarantined'").select("page_id", "collection", "batch_date");
+        .where("status = " + PageStatus.QUARANTINED.sqlLiteral()).select("page_id", "collection", "batch_date");
     Row metrics = DeltaRetry.onConflict("requeue", () -> io.delta.tables.DeltaTable.forPath(spark,
             tables.location(Tables.PAGES)).as("t")
         .merge(chosen.as("s"), "t.page_id = s.page_id AND t.collection <=> s.collection"
-            + " AND t.batch_date <=> s.batch_date AND t.status = 'quarantined'")
-        .whenMatched().updateExpr(java.util.Map.of("status", "'failed'", "attempts", "0"))
+            + " AND t.batch_date <=> s.batch_date AND t.status = " + PageStatus.QUARANTINED.sqlLiteral())
+        .whenMatched().updateExpr(java.util.Map.of("status", PageStatus.FAILED.sqlLiteral(), "attempts", "0"))
         .execute()
         .first());
     return metrics.getAs("num_updated_rows");

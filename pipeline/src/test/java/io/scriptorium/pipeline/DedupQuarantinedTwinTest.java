@@ -4,6 +4,7 @@ import static org.assertj.core.api.Assertions.assertThat;
 
 import io.scriptorium.model.Task;
 import io.scriptorium.model.TaskSpec;
+import io.scriptorium.pipeline.vocab.PageStatus;
 import io.scriptorium.testing.SparkTest;
 import java.nio.file.Files;
 import java.nio.file.Path;
@@ -46,7 +47,7 @@ class DedupQuarantinedTwinTest {
     List<Row> copy = scriptorium.sql(warehouse,
         "SELECT status, content_sha256 FROM scriptorium.pages WHERE source_uri LIKE '%/b-copy.png'").collectAsList();
     assertThat(copy).hasSize(1);
-    assertThat(copy.get(0).getString(0)).isEqualTo("ok");
+    assertThat(copy.get(0).getString(0)).isEqualTo(PageStatus.OK.wireName());
     assertThat(scriptorium.sql(warehouse, "SELECT count(*) FROM scriptorium.raw_outputs WHERE content_sha256 = '"
         + copy.get(0).getString(1) + "'").first().getLong(0)).as("the copy's content has its output").isEqualTo(1);
     assertThat(scriptorium.sql(warehouse,

@@ -8,6 +8,8 @@ import io.scriptorium.model.RuntimeConfig;
 import io.scriptorium.model.Task;
 import io.scriptorium.model.TaskSpec;
 import io.scriptorium.pipeline.pages.BadInputCorpus;
+import io.scriptorium.pipeline.vocab.PageStatus;
+import io.scriptorium.pipeline.vocab.RunState;
 import io.scriptorium.testing.SparkTest;
 import java.nio.file.Path;
 import java.time.LocalDate;
@@ -65,12 +67,12 @@ class DigitizeBadInputTest {
       assertThat(rows).as(file.fileName()).hasSize(file.pages());
       for (Row row : rows) {
         if (file.ok()) {
-          assertThat(row.getString(2)).as(file.fileName() + " " + row.getString(4)).isEqualTo("ok");
+          assertThat(row.getString(2)).as(file.fileName() + " " + row.getString(4)).isEqualTo(PageStatus.OK.wireName());
           assertThat(row.getInt(5)).as(file.fileName()).isPositive();
           assertThat(row.getString(7)).as(file.fileName()).hasSize(64);
         } else {
-          assertThat(row.getString(2)).as(file.fileName()).isEqualTo("failed");
-          assertThat(row.getString(3)).as(file.fileName()).isEqualTo(file.errorClass());
+          assertThat(row.getString(2)).as(file.fileName()).isEqualTo(PageStatus.FAILED.wireName());
+          assertThat(row.getString(3)).as(file.fileName()).isEqualTo(file.errorClass().wireName());
           assertThat(row.getString(4)).as(file.fileName()).contains(file.fileName());
         }
       }
@@ -94,7 +96,7 @@ class DigitizeBadInputTest {
     Row runRow = Scriptorium.get(spark)
         .sql(warehouse, "SELECT status, pages_total, pages_ok, pages_failed, ended_at FROM scriptorium.runs WHERE run_id = '"
             + run.runId() + "'").first();
-    assertThat(runRow.getString(0)).isEqualTo("succeeded");
+    assertThat(runRow.getString(0)).isEqualTo(RunState.SUCCEEDED.wireName());
     assertThat(runRow.getLong(1)).isEqualTo(expectedPages);
     assertThat(runRow.getLong(2) + runRow.getLong(3)).isEqualTo(expectedPages);
     assertThat(runRow.get(4)).isNotNull();

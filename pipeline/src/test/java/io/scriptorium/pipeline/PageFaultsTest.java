@@ -4,6 +4,9 @@ import static org.assertj.core.api.Assertions.assertThat;
 
 import io.scriptorium.model.Task;
 import io.scriptorium.model.TaskSpec;
+import io.scriptorium.pipeline.vocab.ErrorClass;
+import io.scriptorium.pipeline.vocab.PageStatus;
+import io.scriptorium.pipeline.vocab.RunState;
 import io.scriptorium.testing.SparkTest;
 import java.nio.file.Path;
 import java.time.LocalDate;
@@ -58,31 +61,31 @@ class PageFaultsTest {
     String warehouse = SparkTestSession.newDirectory("warehouse-faulty-").toUri().toString();
 
     RunSummary first = digitize(input, warehouse, LocalDate.of(2026, 12, 1));
-    assertThat(first.status()).isEqualTo("succeeded");
+    assertThat(first.state()).isEqualTo(RunState.SUCCEEDED);
     assertThat(List.of(first.pagesTotal(), first.pagesOk(), first.pagesFailed())).containsExactly(4L, 2L, 2L);
     Map<String, Row> pages = pages(warehouse, first.runId());
-    assertThat(pages.get("a-good.png").getString(1)).isEqualTo("ok");
-    assertThat(pages.get("d-good.png").getString(1)).isEqualTo("ok");
-    assertFailed(pages.get("b-throws.png"), "failed", "unexpected_error", 1)
+    assertThat(pages.get("a-good.png").getString(1)).isEqualTo(PageStatus.OK.wireName());
+    assertThat(pages.get("d-good.png").getString(1)).isEqualTo(PageStatus.OK.wireName());
+    assertFailed(pages.get("b-throws.png"), PageStatus.FAILED, ErrorClass.UNEXPECTED_ERROR, 1)
         .contains("b-throws.png page 1", "java.lang.OutOfMemoryError", "simulated by FaultyFileSystem");
-    assertFailed(pages.get("c-hangs.png"), "failed", "timeout", 1)
+    assertFailed(pages.get("c-hangs.png"), PageStatus.FAILED, ErrorClass.TIMEOUT, 1)
         .contains("c-hangs.png page 1", ScriptoriumConf.PAGE_READ_TIMEOUT_SECONDS);
 
     // Both failures are transient: the next run tries them again, and at maxAttempts (2) quarantines them.
     RunSummary second = digitize(input, warehouse, LocalDate.of(2026, 12, 2));
-    assertThat(second.status()).isEqualTo("succeeded");
+    assertThat(second.state()).isEqualTo(RunState.SUCCEEDED);
     assertThat(List.of(second.pagesSkipped(), second.pagesFailed())).as("skipped, failed").containsExactly(2L, 2L);
     pages = pages(warehouse, second.runId());
     assertThat(pages).containsOnlyKeys("b-throws.png", "c-hangs.png");
-    assertFailed(pages.get("b-throws.png"), "quarantined", "unexpected_error", 2);
-    assertFailed(pages.get("c-hangs.png"), "quarantined", "timeout", 2);
+    assertFailed(pages.get("b-throws.png"), PageStatus.QUARANTINED, ErrorClass.UNEXPECTED_ERROR, 2);
+    assertFailed(pages.get("c-hangs.png"), PageStatus.QUARANTINED, ErrorClass.TIMEOUT, 2);
   }
 
-  private static org.assertj.core.api.AbstractStringAssert<?> assertFailed(Row page, String status, String errorClass,
-      int attempts) {
+  private static org.assertj.core.api.AbstractStringAssert<?> assertFailed(Row page, PageStatus status,
+      ErrorClass errorClass, int attempts) {
     assertThat(List.of(page.getString(1), page.getString(2), page.getInt(4)))
         .as("status, error_class, attempts of %s", page.getString(0))
-        .containsExactly(status, errorClass, attempts);
+        .containsExactly(status.wireName(), errorClass.wireName(), attempts);
     return assertThat(page.getString(3));
   }
 

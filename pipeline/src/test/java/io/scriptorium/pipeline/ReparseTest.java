@@ -7,6 +7,7 @@ import io.scriptorium.model.Sha256;
 import io.scriptorium.model.Task;
 import io.scriptorium.model.TaskSpec;
 import io.scriptorium.pipeline.parse.OutputParsers;
+import io.scriptorium.pipeline.vocab.RunState;
 import io.scriptorium.pipeline.warehouse.Tables;
 import io.scriptorium.pipeline.warehouse.Warehouse;
 import io.scriptorium.testing.SparkTest;
@@ -138,7 +139,7 @@ public class ReparseTest {
     }
     assertThat(rows(warehouse, "SELECT command, status, outputs, model_revision, arguments LIKE '%\"where\":\"true\"%'"
         + " FROM scriptorium.runs WHERE run_id = '" + id + "'")).containsExactly(
-        tuple("reparse", "succeeded", 4L, null, true));
+        tuple("reparse", RunState.SUCCEEDED.wireName(), 4L, null, true));
 
     // The predicate is over raw_outputs, subqueries included; the same outputs again change nothing.
     ReparseSummary receipts = Scriptorium.get(spark).reparse(warehouse,

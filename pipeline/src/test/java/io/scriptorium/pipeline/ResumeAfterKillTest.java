@@ -4,6 +4,7 @@ import static org.assertj.core.api.Assertions.assertThat;
 
 import io.scriptorium.model.Task;
 import io.scriptorium.model.TaskSpec;
+import io.scriptorium.pipeline.vocab.RunState;
 import io.scriptorium.testing.SparkTest;
 import java.lang.management.ManagementFactory;
 import java.nio.file.Path;
@@ -65,7 +66,7 @@ class ResumeAfterKillTest {
     assertThat(pages.getLong(0)).isEqualTo(PAGES).isEqualTo(pages.getLong(1));
     assertThat(Scriptorium.get(spark).sql(warehouse,
         "SELECT status FROM scriptorium.runs WHERE run_id = '" + killedRun + "'").first().getString(0))
-        .isEqualTo("interrupted");
+        .isEqualTo(RunState.INTERRUPTED.wireName());
   }
 
   private Process startDriver(Path input, String warehouse) throws Exception {

@@ -2,6 +2,8 @@ package io.scriptorium.udfs;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
+import io.scriptorium.pipeline.vocab.PageStatus;
+import io.scriptorium.pipeline.vocab.RunState;
 import io.scriptorium.testing.SparkTest;
 import java.util.List;
 import java.util.Map;
@@ -40,7 +42,7 @@ class ViewsTest {
         .collectAsList();
     assertThat(failures).hasSize(1);
     assertThat(failures.get(0).getString(0)).endsWith("d-broken.png");
-    assertThat(failures.get(0).getString(1)).isEqualTo("failed");
+    assertThat(failures.get(0).getString(1)).isEqualTo(PageStatus.FAILED.wireName());
     assertThat(failures.get(0).getString(2)).isNotBlank();
     assertThat(failures.get(0).getString(3)).contains("d-broken.png");
   }
@@ -50,7 +52,7 @@ class ViewsTest {
     Row run = spark.sql("SELECT status, pages_total, pages_ok, pages_failed, duration_s, outputs, output_tokens,"
         + " tokens_per_second, failures_by_class, length_hits + repetitions + empty_outputs <= outputs"
         + " FROM scriptorium.run_summary WHERE run_id = '" + warehouse.run.runId() + "'").first();
-    assertThat(run.getString(0)).isEqualTo("succeeded");
+    assertThat(run.getString(0)).isEqualTo(RunState.SUCCEEDED.wireName());
     assertThat(run.getLong(1)).isEqualTo(4);
     assertThat(run.getLong(2)).isEqualTo(3);
     assertThat(run.getLong(3)).isEqualTo(1);

@@ -7,6 +7,7 @@ import static org.apache.spark.sql.functions.struct;
 import io.scriptorium.model.BundleException;
 import io.scriptorium.model.ModelInfo;
 import io.scriptorium.pipeline.plan.PagePlanner;
+import io.scriptorium.pipeline.vocab.ErrorClass;
 import java.io.IOException;
 import java.io.UncheckedIOException;
 import java.util.ArrayList;
@@ -264,7 +265,7 @@ public final class ChunkInference {
     settings.pagesDone().add(1);
     settings.pagesFailed().add(1);
     return new PartitionInference.ResultRows(settings.runId(), executorId, model, settings.maxAttempts())
-        .failed(page, null, executorLost ? PageErrors.EXECUTOR_LOST : PageErrors.UNEXPECTED_ERROR, message);
+        .failed(page, null, executorLost ? ErrorClass.EXECUTOR_LOST : ErrorClass.UNEXPECTED_ERROR, message);
   }
 
   private void delete(String path) {

@@ -16,7 +16,12 @@ import io.scriptorium.pipeline.pages.PageOptions;
 import io.scriptorium.pipeline.pages.PageReader;
 import io.scriptorium.pipeline.pages.PageRef;
 import io.scriptorium.pipeline.derive.DerivedRows;
+import io.scriptorium.pipeline.parse.Box;
+import io.scriptorium.pipeline.parse.OutputParsers;
+import io.scriptorium.pipeline.parse.Spot;
 import io.scriptorium.pipeline.plan.PagePlanner;
+import io.scriptorium.pipeline.vocab.ErrorClass;
+import io.scriptorium.pipeline.vocab.PageStatus;
 import io.scriptorium.pipeline.warehouse.Ids;
 import io.scriptorium.pipeline.warehouse.RecordRows;
 import io.scriptorium.pipeline.warehouse.Tables;
@@ -170,8 +175,8 @@ public final class PartitionInference implements MapPartitionsFunction<Row, Row>
   }
 
   /** A page read, and prepared when it is to be inferred, on the reading thread; or its failure of a known kind. */
-  private record Prepared(PageFacts facts, PreparedImage image, String errorClass, String message) {
-    static Prepared failed(PageFacts facts, String errorClass, String message) {
+  private record Prepared(PageFacts facts, PreparedImage image, ErrorClass errorClass, String message) {
+    static Prepared failed(PageFacts facts, ErrorClass errorClass, String message) {
       return new Prepared(facts, null, errorClass, message);
     }
   }
@@ -224,7 +229,8 @@ public final class PartitionInference implements MapPartitionsFunction<Row, Row>
       int pageNo = page.<Integer>getAs("page_no");
       String action = page.getAs("action");
       if (PagePlanner.FAIL.equals(action)) {
-        return InFlightWindow.ready(failed(page, null, page.getAs("error_class"), page.getAs("error_message")));
+        ErrorClass planned = ErrorClass.fromWire(page.getAs("error_class"));
+        return InFlightWindow.ready(failed(page, null, planned, page.getAs("error_message")));
       }
       // identical content is inferred at another location, or was inferred here by an interrupted run
       boolean infer = !PagePlanner.DEDUPLICATED.equals(action) && !PagePlanner.RECOVERED.equals(action);
@@ -236,7 +242,7 @@ public final class PartitionInference implements MapPartitionsFunction<Row, Row>
         reader = newReader();
         String message = PageErrors.timeout("reading " + PageErrors.page(uri, pageNo), settings.readTimeout(),
             ScriptoriumConf.PAGE_READ_TIMEOUT_SECONDS);
-        return InFlightWindow.ready(failed(page, null, PageErrors.TIMEOUT, message));
+        return InFlightWindow.ready(failed(page, null, ErrorClass.TIMEOUT, message));
       } catch (RuntimeException | Error e) {
         closeQuietly(current);
         reader = newReader();
@@ -276,7 +282,7 @@ public final class PartitionInference implements MapPartitionsFunction<Row, Row>
         PreparedImage image = runtime.prepare(decoded.image());
         return new Prepared(PageFacts.of(decoded, image.preprocessNanos()), image, null, null);
       } catch (ImageRejectedException e) {
-        return Prepared.failed(PageFacts.of(decoded, 0), PageErrors.IMAGE_REJECTED,
+        return Prepared.failed(PageFacts.of(decoded, 0), ErrorClass.IMAGE_REJECTED,
             PageErrors.page(uri, pageNo) + ": " + e.getMessage());
       }
     }
@@ -301,13 +307,13 @@ public final class PartitionInference implements MapPartitionsFunction<Row, Row>
         } catch (CompletionException e) {
           Throwable cause = e.getCause() == null ? e : e.getCause();
           if (cause instanceof TimeoutException) { // InFlightWindow's deadline: the runtime drops the sequences
-            return failed(page.page(), facts, PageErrors.TIMEOUT, PageErrors.timeout(
+            return failed(page.page(), facts, ErrorClass.TIMEOUT, PageErrors.timeout(
                 "inferring " + PageErrors.page(facts.sourceUri(), facts.pageNo()), settings.inferenceTimeout(),
                 ScriptoriumConf.PAGE_INFERENCE_TIMEOUT_SECONDS));
           }
           String message =
               PageErrors.page(facts.sourceUri(), facts.pageNo()) + ": the model failed on this page: " + cause;
-          return failed(page.page(), facts, PageErrors.INFERENCE_ERROR, message);
+          return failed(page.page(), facts, ErrorClass.INFERENCE_ERROR, message);
         }
         outputs.add(outputRow(result));
         if (result.prompt().task() == Task.SPOTTING) {
@@ -322,7 +328,7 @@ public final class PartitionInference implements MapPartitionsFunction<Row, Row>
       return results.succeeded(page, facts, inferenceMs, outputs, spots);
     }
 
-    private Row failed(Row page, PageFacts facts, String errorClass, String message) {
+    private Row failed(Row page, PageFacts facts, ErrorClass errorClass, String message) {
       settings.pagesDone().add(1);
       settings.pagesFailed().add(1);
       return results.failed(page, facts, errorClass, message);
@@ -332,7 +338,7 @@ public final class PartitionInference implements MapPartitionsFunction<Row, Row>
     private Row unexpected(Row page, PageFacts facts, Throwable thrown) {
       String message = PageErrors.unexpected(page.getAs("source_uri"), page.<Integer>getAs("page_no"), thrown);
       LOG.warn(message, thrown);
-      return failed(page, facts, PageErrors.UNEXPECTED_ERROR, message);
+      return failed(page, facts, ErrorClass.UNEXPECTED_ERROR, message);
     }
 
     private PageReader newReader() {
@@ -366,22 +372,22 @@ public final class PartitionInference implements MapPartitionsFunction<Row, Row>
     }
 
     Row succeeded(Row page, PageFacts facts, double inferenceMs, List<Row> outputs, List<Row> spots) {
-      return row(page, facts, "ok", null, null, 0, inferenceMs, outputs, spots);
+      return row(page, facts, PageStatus.OK, null, null, 0, inferenceMs, outputs, spots);
     }
 
     /**
      * A failed page ({@code facts} null when it was never read); transient failures that keep coming back put the page
      * in quarantine.
      */
-    Row failed(Row page, PageFacts facts, String errorClass, String message) {
+    Row failed(Row page, PageFacts facts, ErrorClass errorClass, String message) {
       int attempts = page.<Integer>getAs("attempts") + 1;
-      boolean quarantine = PageErrors.TRANSIENT.contains(errorClass) && attempts >= maxAttempts;
-      return row(page, facts, quarantine ? "quarantined" : "failed", errorClass, message, attempts, 0, List.of(),
-          List.of());
+      boolean quarantine = errorClass.isTransient() && attempts >= maxAttempts;
+      return row(page, facts, quarantine ? PageStatus.QUARANTINED : PageStatus.FAILED, errorClass, message, attempts, 0,
+          List.of(), List.of());
     }
 
     private Row row(
-        Row page, PageFacts facts, String status, String errorClass, String message, int attempts,
+        Row page, PageFacts facts, PageStatus status, ErrorClass errorClass, String message, int attempts,
         double inferenceMs, List<Row> outputs, List<Row> spots) {
       String uri = page.getAs("source_uri");
       int pageNo = page.<Integer>getAs("page_no");
@@ -395,9 +401,9 @@ public final class PartitionInference implements MapPartitionsFunction<Row, Row>
       values.put("file_modified", page.getAs("file_modified"));
       values.put("width", facts == null ? null : facts.width());
       values.put("height", facts == null ? null : facts.height());
-      values.put("status", status);
+      values.put("status", status.wireName());
       values.put("attempts", attempts);
-      values.put("error_class", errorClass);
+      values.put("error_class", errorClass == null ? null : errorClass.wireName());
       values.put("error_message", message);
       values.put("metadata", page.getAs("metadata"));
       values.put("run_id", runId);

@@ -1,5 +1,6 @@
 package io.scriptorium.pipeline.pages;
 
+import io.scriptorium.pipeline.vocab.ErrorClass;
 import java.awt.image.BufferedImage;
 import java.awt.image.ColorModel;
 import java.awt.image.ComponentColorModel;
@@ -46,7 +47,7 @@ final class ImagePages implements PageSource {
     PageFormat format = access.format();
     Iterator<ImageReader> readers = ImageIO.getImageReadersByFormatName(format.id());
     if (!readers.hasNext()) {
-      throw new Problem(PageFailure.UNSUPPORTED_FORMAT, "no ImageIO reader for " + format.id()
+      throw new Problem(ErrorClass.UNSUPPORTED_FORMAT, "no ImageIO reader for " + format.id()
           + " on the class path");
     }
     ImageReader reader = readers.next(); // TwelveMonkeys orders its readers before the JDK's
@@ -57,7 +58,7 @@ final class ImagePages implements PageSource {
           : new FileImageInputStream(access.localFile());
     } catch (IOException e) {
       reader.dispose();
-      throw new Problem(PageFailure.IO_ERROR, "cannot read: " + Problem.describe(e), e);
+      throw new Problem(ErrorClass.IO_ERROR, "cannot read: " + Problem.describe(e), e);
     } catch (Problem e) {
       reader.dispose();
       throw e;
@@ -78,7 +79,7 @@ final class ImagePages implements PageSource {
           throw corrupt("cannot read the TIFF directories: ", e);
         }
         if (pageCount < 1) {
-          throw new Problem(PageFailure.CORRUPT_IMAGE, "TIFF holds no images");
+          throw new Problem(ErrorClass.CORRUPT_IMAGE, "TIFF holds no images");
         }
       }
     }
@@ -104,7 +105,7 @@ final class ImagePages implements PageSource {
     Size size = check(pageNo, options);
     boolean wholeFile = pageCount() == 1;
     if (access.format() == PageFormat.JPEG && !scan().jpegComplete()) {
-      throw new Problem(PageFailure.CORRUPT_IMAGE,
+      throw new Problem(ErrorClass.CORRUPT_IMAGE,
           "JPEG data is truncated: no end-of-image marker after the last scan");
     }
     if (size.pixels() > PILLOW_WARNING_PIXELS) {
@@ -130,11 +131,11 @@ final class ImagePages implements PageSource {
       throw corrupt("cannot decode: ", e);
     } catch (OutOfMemoryError e) {
       // One allocation failed and nothing refers to it: the executor lives on, this page fails.
-      throw new Problem(PageFailure.DECOMPRESSION_BOMB, "ran out of memory decoding " + size.width() + " x "
+      throw new Problem(ErrorClass.DECOMPRESSION_BOMB, "ran out of memory decoding " + size.width() + " x "
           + size.height() + " pixels", e);
     }
     if (image.getWidth() != size.width() || image.getHeight() != size.height()) {
-      throw new Problem(PageFailure.CORRUPT_IMAGE, "decoded " + image.getWidth() + " x " + image.getHeight()
+      throw new Problem(ErrorClass.CORRUPT_IMAGE, "decoded " + image.getWidth() + " x " + image.getHeight()
           + " pixels but the header declares " + size.width() + " x " + size.height());
     }
     String sha = wholeFile ? scan().sha256() : Rgb.sha256(image);
@@ -202,14 +203,14 @@ final class ImagePages implements PageSource {
       try {
         scan = FileScan.of(access.localFile(), access.format() == PageFormat.JPEG);
       } catch (IOException e) {
-        throw new Problem(PageFailure.IO_ERROR, "cannot read: " + Problem.describe(e), e);
+        throw new Problem(ErrorClass.IO_ERROR, "cannot read: " + Problem.describe(e), e);
       }
     }
     return scan;
   }
 
   private static Problem corrupt(String what, Throwable e) {
-    return new Problem(PageFailure.CORRUPT_IMAGE, what + Problem.describe(e), e);
+    return new Problem(ErrorClass.CORRUPT_IMAGE, what + Problem.describe(e), e);
   }
 
   @Override

@@ -1,5 +1,6 @@
 package io.scriptorium.pipeline.pages;
 
+import io.scriptorium.pipeline.vocab.ErrorClass;
 import java.io.File;
 import java.util.Objects;
 import org.apache.hadoop.conf.Configuration;
@@ -62,7 +63,7 @@ public final class PageReader implements AutoCloseable {
       format = access.format();
       int count = source.pageCount();
       if (ref.pageNo() > count) {
-        throw new Problem(PageFailure.IO_ERROR, "no such page: the file has " + count
+        throw new Problem(ErrorClass.IO_ERROR, "no such page: the file has " + count
             + " (did it change after it was listed?)");
       }
       PageSource.Decoded page = source.decode(ref.pageNo(), options);

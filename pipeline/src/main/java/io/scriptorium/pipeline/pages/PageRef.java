@@ -1,5 +1,6 @@
 package io.scriptorium.pipeline.pages;
 
+import io.scriptorium.pipeline.vocab.ErrorClass;
 import java.io.Serializable;
 import java.util.Objects;
 
@@ -9,10 +10,10 @@ import java.util.Objects;
  * @param sourceUri the file, as listed
  * @param pageNo 1-based page (or TIFF image) number; 1 for single images and for failed files
  * @param format sniffed from the content: {@code jpeg, png, tiff, bmp, gif, webp, pdf} or {@code unknown}
- * @param errorClass one of the {@link PageFailure} constants; null unless the file failed before page level
+ * @param errorClass why the file failed before page level; null unless it did
  * @param errorMessage names the file and says what is wrong; null exactly when {@code errorClass} is
  */
-public record PageRef(String sourceUri, int pageNo, String format, String errorClass, String errorMessage)
+public record PageRef(String sourceUri, int pageNo, String format, ErrorClass errorClass, String errorMessage)
     implements Serializable {
   public PageRef {
     Objects.requireNonNull(sourceUri, "sourceUri");

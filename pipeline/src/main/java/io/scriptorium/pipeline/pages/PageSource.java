@@ -1,5 +1,6 @@
 package io.scriptorium.pipeline.pages;
 
+import io.scriptorium.pipeline.vocab.ErrorClass;
 import java.awt.image.BufferedImage;
 import java.io.Closeable;
 
@@ -33,11 +34,11 @@ sealed interface PageSource extends Closeable permits ImagePages, PdfPages {
       long max = options.maxDeclaredPixels();
       if (width > max || height > max || width * height > max) { // the first two keep the product from overflowing
         String pixels = width > max || height > max ? "" : " = " + width * height;
-        throw new Problem(PageFailure.DECOMPRESSION_BOMB, "declares " + width + " x " + height + pixels
+        throw new Problem(ErrorClass.DECOMPRESSION_BOMB, "declares " + width + " x " + height + pixels
             + " pixels, over the limit of " + max + "; not decoded");
       }
       if (width < options.minSide() || height < options.minSide()) {
-        throw new Problem(PageFailure.IMAGE_TOO_SMALL, "is " + width + " x " + height
+        throw new Problem(ErrorClass.IMAGE_TOO_SMALL, "is " + width + " x " + height
             + " pixels, under the minimum side of " + options.minSide());
       }
       return new Size((int) width, (int) height);

@@ -1,5 +1,6 @@
 package io.scriptorium.pipeline.pages;
 
+import io.scriptorium.pipeline.vocab.ErrorClass;
 import java.io.FileNotFoundException;
 import java.io.IOException;
 import java.net.URI;
@@ -258,10 +259,10 @@ public final class PageSources {
   }
 
   /** Decoders throw what they like on hostile input; blame the data unless we never got to it. */
-  static String unexpectedClass(PageFormat format) {
+  static ErrorClass unexpectedClass(PageFormat format) {
     if (format == null) {
-      return PageFailure.IO_ERROR;
+      return ErrorClass.IO_ERROR;
     }
-    return format == PageFormat.PDF ? PageFailure.CORRUPT_PDF : PageFailure.CORRUPT_IMAGE;
+    return format == PageFormat.PDF ? ErrorClass.CORRUPT_PDF : ErrorClass.CORRUPT_IMAGE;
   }
 }

@@ -1,5 +1,6 @@
 package io.scriptorium.pipeline.pages;
 
+import io.scriptorium.pipeline.vocab.ErrorClass;
 import java.awt.image.BufferedImage;
 import java.io.IOException;
 import java.util.List;
@@ -40,9 +41,9 @@ final class PdfPages implements PageSource {
       return new PdfPages(Loader.loadPDF(access.localFile(), "", null, null,
           IOUtils.createTempFileOnlyStreamCache()));
     } catch (InvalidPasswordException e) {
-      throw new Problem(PageFailure.ENCRYPTED_PDF, "PDF is password-protected: " + Problem.describe(e), e);
+      throw new Problem(ErrorClass.ENCRYPTED_PDF, "PDF is password-protected: " + Problem.describe(e), e);
     } catch (IOException | RuntimeException | StackOverflowError e) {
-      throw new Problem(PageFailure.CORRUPT_PDF, "cannot parse the PDF: " + Problem.describe(e), e);
+      throw new Problem(ErrorClass.CORRUPT_PDF, "cannot parse the PDF: " + Problem.describe(e), e);
     }
   }
 
@@ -50,7 +51,7 @@ final class PdfPages implements PageSource {
   public int pageCount() throws Problem {
     int count = document.getNumberOfPages();
     if (count < 1) {
-      throw new Problem(PageFailure.CORRUPT_PDF, "PDF has no pages");
+      throw new Problem(ErrorClass.CORRUPT_PDF, "PDF has no pages");
     }
     return count;
   }
@@ -70,7 +71,7 @@ final class PdfPages implements PageSource {
       crop = page.getCropBox();
       rotation = page.getRotation();
     } catch (RuntimeException | StackOverflowError e) {
-      throw new Problem(PageFailure.CORRUPT_PDF, "cannot read the page: " + Problem.describe(e), e);
+      throw new Problem(ErrorClass.CORRUPT_PDF, "cannot read the page: " + Problem.describe(e), e);
     }
     float scale = dpi / 72f;
     long width = (long) Math.max(Math.floor(crop.getWidth() * scale), 1);
@@ -93,12 +94,12 @@ final class PdfPages implements PageSource {
     try {
       image = Rgb.toRgb(renderer.renderImageWithDPI(pageNo - 1, dpi, ImageType.RGB));
     } catch (MissingImageReaderException e) {
-      throw new Problem(PageFailure.UNSUPPORTED_FORMAT, "page has an image no installed reader can decode: "
+      throw new Problem(ErrorClass.UNSUPPORTED_FORMAT, "page has an image no installed reader can decode: "
           + Problem.describe(e), e);
     } catch (IOException | RuntimeException | StackOverflowError e) {
-      throw new Problem(PageFailure.CORRUPT_PDF, "cannot render: " + Problem.describe(e), e);
+      throw new Problem(ErrorClass.CORRUPT_PDF, "cannot render: " + Problem.describe(e), e);
     } catch (OutOfMemoryError e) {
-      throw new Problem(PageFailure.DECOMPRESSION_BOMB, "ran out of memory rendering " + size.width() + " x "
+      throw new Problem(ErrorClass.DECOMPRESSION_BOMB, "ran out of memory rendering " + size.width() + " x "
           + size.height() + " pixels at " + dpi + " dpi", e);
     }
     return new Decoded(image, size.width(), size.height(), Rgb.sha256(image));

@@ -1,5 +1,7 @@
 package io.scriptorium.pipeline.pages;
 
+import io.scriptorium.pipeline.vocab.ErrorClass;
+
 /**
  * What went wrong, before it is tied to a file and page. Internal code throws this; {@link PageSources} and
  * {@link PageReader} turn it into a {@link PageFailure} whose message names the file and page.
@@ -7,18 +9,18 @@ package io.scriptorium.pipeline.pages;
 final class Problem extends Exception {
   private static final long serialVersionUID = 1L;
 
-  private final String errorClass;
+  private final ErrorClass errorClass;
 
-  Problem(String errorClass, String detail) {
+  Problem(ErrorClass errorClass, String detail) {
     this(errorClass, detail, null);
   }
 
-  Problem(String errorClass, String detail, Throwable cause) {
+  Problem(ErrorClass errorClass, String detail, Throwable cause) {
     super(detail, cause);
     this.errorClass = errorClass;
   }
 
-  String errorClass() {
+  ErrorClass errorClass() {
     return errorClass;
   }
 

@@ -1,5 +1,6 @@
 package io.scriptorium.pipeline.pages;
 
+import io.scriptorium.pipeline.vocab.ErrorClass;
 import java.io.Closeable;
 import java.io.File;
 import java.io.FileNotFoundException;
@@ -53,19 +54,19 @@ final class SourceAccess implements Closeable {
       fs = path.getFileSystem(conf);
       status = fs.getFileStatus(path);
     } catch (FileNotFoundException e) {
-      throw new Problem(PageFailure.IO_ERROR, "file not found", e);
+      throw new Problem(ErrorClass.IO_ERROR, "file not found", e);
     } catch (IOException | RuntimeException e) {
-      throw new Problem(PageFailure.IO_ERROR, "cannot open: " + Problem.describe(e), e);
+      throw new Problem(ErrorClass.IO_ERROR, "cannot open: " + Problem.describe(e), e);
     }
     if (status.isDirectory()) {
-      throw new Problem(PageFailure.IO_ERROR, "is a directory, not a file");
+      throw new Problem(ErrorClass.IO_ERROR, "is a directory, not a file");
     }
     long length = status.getLen();
     if (length == 0) {
-      throw new Problem(PageFailure.EMPTY_FILE, "file is empty (0 bytes)");
+      throw new Problem(ErrorClass.EMPTY_FILE, "file is empty (0 bytes)");
     }
     if (length > options.maxFileBytes()) {
-      throw new Problem(PageFailure.FILE_TOO_LARGE,
+      throw new Problem(ErrorClass.FILE_TOO_LARGE,
           "file has " + length + " bytes, over the limit of " + options.maxFileBytes());
     }
     File inPlace = copyLocal ? null : localFile(fs, path);
@@ -76,7 +77,7 @@ final class SourceAccess implements Closeable {
         throw new IOException("file ended after " + n + " of " + length + " bytes");
       }
     } catch (IOException e) {
-      throw new Problem(PageFailure.IO_ERROR, "cannot read: " + Problem.describe(e), e);
+      throw new Problem(ErrorClass.IO_ERROR, "cannot read: " + Problem.describe(e), e);
     }
     PageFormat format = PageFormat.sniff(head, head.length);
     if (format == null) {
@@ -93,10 +94,10 @@ final class SourceAccess implements Closeable {
     String start = HexFormat.ofDelimiter(" ").formatHex(head, 0, Math.min(8, head.length));
     PageFormat claimed = PageFormat.claimedBy(name);
     if (claimed == null) {
-      return new Problem(PageFailure.UNSUPPORTED_FORMAT,
+      return new Problem(ErrorClass.UNSUPPORTED_FORMAT,
           "content is not a supported image or PDF (starts with " + start + ")");
     }
-    String errorClass = claimed == PageFormat.PDF ? PageFailure.CORRUPT_PDF : PageFailure.CORRUPT_IMAGE;
+    ErrorClass errorClass = claimed == PageFormat.PDF ? ErrorClass.CORRUPT_PDF : ErrorClass.CORRUPT_IMAGE;
     return new Problem(errorClass, "named as " + claimed.id() + " but the content is not " + claimed.id()
         + " nor any other supported format (starts with " + start + ")");
   }
@@ -143,7 +144,7 @@ final class SourceAccess implements Closeable {
         copy = temp.toFile();
       } catch (IOException e) {
         deleteQuietly(temp);
-        throw new Problem(PageFailure.IO_ERROR, "cannot copy to local disk: " + Problem.describe(e), e);
+        throw new Problem(ErrorClass.IO_ERROR, "cannot copy to local disk: " + Problem.describe(e), e);
       }
     }
     return copy;
@@ -175,7 +176,7 @@ final class SourceAccess implements Closeable {
         }
       };
     } catch (IOException e) {
-      throw new Problem(PageFailure.IO_ERROR, "cannot read: " + Problem.describe(e), e);
+      throw new Problem(ErrorClass.IO_ERROR, "cannot read: " + Problem.describe(e), e);
     }
   }
 

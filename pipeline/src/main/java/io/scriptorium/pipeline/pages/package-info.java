@@ -12,7 +12,7 @@
  *       and the native library loads; ImageIO otherwise, with the same pixels.
  *       A file whose name lies is read for what it is. Unknown content is {@code unsupported_format}, or
  *       {@code corrupt_image} / {@code corrupt_pdf} when its name claims one of our formats.
- *   <li>Every failure has a stable error class (constants of {@link io.scriptorium.pipeline.pages.PageFailure})
+ *   <li>Every failure has a stable error class ({@link io.scriptorium.pipeline.vocab.ErrorClass}, reading group)
  *       and a message that starts with the file URI, and page number when one page failed.
  *   <li>Pixels are Pillow's: raster images are decoded at full resolution (never subsampled) and converted to RGB
  *       as Pillow's {@code convert("RGB")} does (embedded ICC profiles ignored, alpha dropped, Pillow's CMYK

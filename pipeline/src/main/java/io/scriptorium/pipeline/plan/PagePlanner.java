@@ -21,6 +21,8 @@ import io.scriptorium.pipeline.pages.PageReader;
 import io.scriptorium.pipeline.pages.PageRef;
 import io.scriptorium.pipeline.pages.PageSources;
 import io.scriptorium.pipeline.pages.SourceFile;
+import io.scriptorium.pipeline.vocab.ErrorClass;
+import io.scriptorium.pipeline.vocab.PageStatus;
 import io.scriptorium.pipeline.warehouse.Tables;
 import io.scriptorium.pipeline.warehouse.Warehouse;
 import java.io.IOException;
@@ -78,9 +80,6 @@ public final class PagePlanner {
   public static final String RECOVERED = "recovered";
   public static final String SKIP = "skip";
   public static final String FAIL = "fail";
-
-  /** Failures that may pass on their own; everything else repeats until the file changes. */
-  static final Set<String> TRANSIENT_ERRORS = PageErrors.TRANSIENT;
 
   static final StructType FILE_SCHEMA =
       new StructType()
@@ -242,16 +241,16 @@ public final class PagePlanner {
     Column tasks = when(col("content_sha256").isNull(), allTasks)
         .otherwise(functions.array_compact(array(undone)));
 
-    Column transientError = col("error_class").isin(TRANSIENT_ERRORS.toArray());
+    Column transientError = col("error_class").isin(ErrorClass.transientWireNames().toArray());
     Column knownPage = col("known_status").isNotNull();
     Column hasWork = size(col("tasks")).gt(0);
     Column action =
-        when(col("known_status").equalTo("quarantined"), lit(SKIP))
+        when(col("known_status").equalTo(PageStatus.QUARANTINED.wireName()), lit(SKIP))
             .when(col("error_class").isNotNull().and(knownPage).and(transientError.and(col("known_attempts").lt(maxAttempts))), lit(INFER))
             .when(col("error_class").isNotNull().and(knownPage), lit(SKIP))
             .when(col("error_class").isNotNull(), lit(FAIL))
             .when(hasWork, lit(INFER))
-            .when(col("known_status").equalTo("ok"), lit(SKIP))
+            .when(col("known_status").equalTo(PageStatus.OK.wireName()), lit(SKIP))
             .when(ownOutputs, lit(RECOVERED))
             .otherwise(lit(DEDUPLICATED));
     return finish(pages.join(outputs, col("content_sha256").equalTo(col("o_sha")), "left")
@@ -525,8 +524,8 @@ public final class PagePlanner {
         String errorClass = k.getAs("k_error_class");
         String status = k.getAs("k_status");
         Integer filePages = k.getAs("k_file_pages");
-        if (filePages == null && errorClass != null && TRANSIENT_ERRORS.contains(errorClass) && status != null
-            && !status.equals("quarantined")) {
+        if (filePages == null && errorClass != null && ErrorClass.transientWireNames().contains(errorClass)
+            && status != null && !status.equals(PageStatus.QUARANTINED.wireName())) {
           return true;
         }
         maxPages = filePages == null ? maxPages : Math.max(maxPages, filePages);
@@ -578,14 +577,14 @@ public final class PagePlanner {
       try {
         refs = reading.call(() -> PageSources.expand(new SourceFile(uri, length, modified), conf.value(), options));
       } catch (TimeoutException e) {
-        refs = List.of(new PageRef(uri, 1, "unknown", PageErrors.TIMEOUT, timedOut("listing the pages of " + uri)));
+        refs = List.of(new PageRef(uri, 1, "unknown", ErrorClass.TIMEOUT, timedOut("listing the pages of " + uri)));
       }
       // a file that could not be opened has no page count: its one failed row stands for the whole file
       Integer filePages = refs.size() == 1 && refs.get(0).failed() ? null : refs.size();
       List<Row> pages = new ArrayList<>();
       for (PageRef ref : refs) {
         String sha = null;
-        String errorClass = ref.errorClass();
+        String errorClass = ref.failed() ? ref.errorClass().wireName() : null;
         String message = ref.errorMessage();
         if (!ref.failed()) {
           boolean hashBytes = refs.size() == 1 && !"pdf".equals(ref.format());
@@ -593,10 +592,10 @@ public final class PagePlanner {
           try {
             sha = reading.call(() -> hashBytes ? fileSha256(uri) : readSha256(current, ref));
           } catch (PageFailure failure) {
-            errorClass = failure.errorClass();
+            errorClass = failure.errorClass().wireName();
             message = failure.getMessage();
           } catch (TimeoutException e) {
-            errorClass = PageErrors.TIMEOUT;
+            errorClass = ErrorClass.TIMEOUT.wireName();
             message = timedOut("reading " + PageErrors.page(uri, ref.pageNo()));
             reader = new PageReader(conf.value(), options); // the abandoned read keeps the old one
           }
@@ -636,7 +635,7 @@ public final class PagePlanner {
         }
         return HexFormat.of().formatHex(digest.digest());
       } catch (IOException e) {
-        throw PageFailure.ofFile(PageFailure.IO_ERROR, uri, "cannot read: " + e.getMessage(), e);
+        throw PageFailure.ofFile(ErrorClass.IO_ERROR, uri, "cannot read: " + e.getMessage(), e);
       } catch (NoSuchAlgorithmException e) {
         throw new IllegalStateException("SHA-256 is missing from this JVM", e);
       }

@@ -10,6 +10,7 @@ import io.scriptorium.pipeline.parse.Figure;
 import io.scriptorium.pipeline.parse.Formula;
 import io.scriptorium.pipeline.parse.ParsedDocument;
 import io.scriptorium.pipeline.parse.Table;
+import io.scriptorium.pipeline.vocab.PageStatus;
 import java.util.ArrayList;
 import java.util.HashMap;
 import java.util.List;
@@ -72,7 +73,7 @@ final class HtmlRenderer {
     }
     body.appendElement("h1").appendText(Html.text(fileName) + " · page " + page.pageNo());
     facts(body, page);
-    if (!"ok".equals(page.status())) {
+    if (!PageStatus.OK.wireName().equals(page.status())) {
       Element failure = body.appendElement("section").addClass("failure");
       failure.appendElement("h2").appendText(Html.text(page.status()) + ": " + Html.text(page.errorClass()));
       pre(failure, page.errorMessage());
@@ -97,7 +98,8 @@ final class HtmlRenderer {
     Element facts = body.appendElement("dl").addClass("facts");
     fact(facts, "Selection", where);
     count(facts, "Pages", "count-pages", pages.size());
-    for (String status : List.of("ok", "failed", "quarantined")) {
+    for (PageStatus value : PageStatus.values()) {
+      String status = value.wireName();
       count(facts, status, "count-" + status, byStatus.getOrDefault(status, 0));
     }
     count(facts, "With image", "count-images", images);
@@ -228,7 +230,7 @@ final class HtmlRenderer {
       raw.appendElement("summary").appendText("Raw output");
       pre(raw, o.text()).addClass("raw");
     }
-    if (page.outputs().isEmpty() && "ok".equals(page.status())) {
+    if (page.outputs().isEmpty() && PageStatus.OK.wireName().equals(page.status())) {
       note(results, "No current model output for this page.");
     }
   }

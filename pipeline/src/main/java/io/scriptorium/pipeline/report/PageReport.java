@@ -8,6 +8,7 @@ import io.scriptorium.pipeline.pages.PageFailure;
 import io.scriptorium.pipeline.pages.PageOptions;
 import io.scriptorium.pipeline.pages.PageReader;
 import io.scriptorium.pipeline.pages.PageRef;
+import io.scriptorium.pipeline.vocab.PageStatus;
 import java.awt.Graphics2D;
 import java.awt.RenderingHints;
 import java.awt.image.BufferedImage;
@@ -78,7 +79,7 @@ public final class PageReport {
       }
       Path index = out.resolve("index.html");
       Files.writeString(index, HtmlRenderer.index(pages, predicate), StandardCharsets.UTF_8);
-      int ok = (int) pages.stream().filter(p -> "ok".equals(p.status())).count();
+      int ok = (int) pages.stream().filter(p -> PageStatus.OK.wireName().equals(p.status())).count();
       int images = (int) pages.stream().filter(p -> p.image() != null).count();
       return new Summary(index, pages.size(), ok, pages.size() - ok, images);
     } catch (IOException e) {

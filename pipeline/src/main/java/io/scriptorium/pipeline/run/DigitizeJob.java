@@ -31,6 +31,9 @@ import io.scriptorium.pipeline.infer.PageErrors;
 import io.scriptorium.pipeline.infer.PartitionInference;
 import io.scriptorium.pipeline.plan.PagePlanner;
 import io.scriptorium.pipeline.plan.StagedPlan;
+import io.scriptorium.pipeline.vocab.ErrorClass;
+import io.scriptorium.pipeline.vocab.PageStatus;
+import io.scriptorium.pipeline.vocab.RunState;
 import io.scriptorium.pipeline.warehouse.Ids;
 import io.scriptorium.pipeline.warehouse.KeptResults;
 import io.scriptorium.pipeline.warehouse.ResultWriter;
@@ -206,10 +209,10 @@ public final class DigitizeJob {
         LOG.error("{}: {} listed file(s) do not have in pages the pages found at listing: {}", runId,
             accounting.differing(), accounting.shown());
       }
-      RunSummary summary = new RunSummary(runId, "succeeded", inputFiles, inputFiles - accounting.differing(),
-          pagesTotal, tally.ok, tally.failed, skipped, actions.getOrDefault(PagePlanner.DEDUPLICATED, 0L),
-          actions.getOrDefault(PagePlanner.RECOVERED, 0L), tally.outputs, tally.spots,
-          (System.nanoTime() - start) / 1e9, tally.failures, accounting.shown());
+      RunSummary summary = new RunSummary(runId, RunState.SUCCEEDED.wireName(), inputFiles,
+          inputFiles - accounting.differing(), pagesTotal, tally.ok, tally.failed, skipped,
+          actions.getOrDefault(PagePlanner.DEDUPLICATED, 0L), actions.getOrDefault(PagePlanner.RECOVERED, 0L),
+          tally.outputs, tally.spots, (System.nanoTime() - start) / 1e9, tally.failures, accounting.shown());
       runLog.finished(summary, committed[0]);
       return summary;
     } catch (RuntimeException | Error e) { // an Error (OOM) too: the run must not stay "running"
@@ -262,12 +265,13 @@ public final class DigitizeJob {
    * a later run infers it; it never claims {@code ok} without output.
    */
   private Dataset<Row> confirmDuplicates(Dataset<Row> results, Dataset<Row> planned, String runId, String revision) {
-    Dataset<Row> made = results.where(col("status").equalTo("ok"))
+    Column ok = col("status").equalTo(PageStatus.OK.wireName());
+    Dataset<Row> made = results.where(ok)
         .select(col("content_sha256"), explode(col("outputs.task")).as("task"))
         .unionByName(spark.read().format("delta").load(warehouse.location(Tables.RAW_OUTPUTS))
             .where(col("run_id").equalTo(runId).and(col("model_revision").equalTo(revision)))
             .select("content_sha256", "task"));
-    Dataset<Row> missing = results.where(col("status").equalTo("ok").and(size(col("outputs")).equalTo(0)))
+    Dataset<Row> missing = results.where(ok.and(size(col("outputs")).equalTo(0)))
         .select("source_uri", "page_no", "content_sha256")
         .join(planned.select(col("source_uri"), col("page_no"), explode(col("tasks")).as("task")),
             seq("source_uri", "page_no"))
@@ -277,10 +281,12 @@ public final class DigitizeJob {
     Column unmade = col("missing_tasks").isNotNull();
     Column quarantine = col("attempt").geq(conf.maxAttempts());
     return results.join(missing, seq("source_uri", "page_no"), "left")
-        .withColumn("status", when(unmade, when(quarantine, lit("quarantined")).otherwise(lit("failed")))
+        .withColumn("status", when(unmade, when(quarantine, lit(PageStatus.QUARANTINED.wireName()))
+            .otherwise(lit(PageStatus.FAILED.wireName())))
             .otherwise(col("status")))
         .withColumn("attempts", when(unmade, col("attempt")).otherwise(col("attempts")))
-        .withColumn("error_class", when(unmade, lit(PageErrors.INFERENCE_ERROR)).otherwise(col("error_class")))
+        .withColumn("error_class",
+            when(unmade, lit(ErrorClass.INFERENCE_ERROR.wireName())).otherwise(col("error_class")))
         .withColumn("error_message", when(unmade, concat(col("source_uri"), lit(" page "), col("page_no").cast("string"),
                 lit(": identical content was to be inferred at another location, which made no output for "),
                 col("missing_tasks"), lit("; retried by the next run")))
@@ -348,7 +354,7 @@ public final class DigitizeJob {
         long pages = group.getLong(2);
         outputs += group.getLong(3);
         spots += group.getLong(4);
-        if ("ok".equals(group.getString(0))) {
+        if (PageStatus.OK.wireName().equals(group.getString(0))) {
           ok += pages;
           duplicates += group.getLong(5);
         } else {

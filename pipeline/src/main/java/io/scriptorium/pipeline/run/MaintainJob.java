@@ -7,6 +7,7 @@ import io.scriptorium.pipeline.MaintainOptions;
 import io.scriptorium.pipeline.MaintainSummary;
 import io.scriptorium.pipeline.RunSummary;
 import io.scriptorium.pipeline.ScriptoriumConf;
+import io.scriptorium.pipeline.vocab.RunState;
 import io.scriptorium.pipeline.warehouse.DeltaRetry;
 import io.scriptorium.pipeline.warehouse.Ids;
 import io.scriptorium.pipeline.warehouse.ParsedTables;
@@ -100,8 +101,8 @@ public final class MaintainJob {
         done.add(maintain(table, options));
       }
       double seconds = (System.nanoTime() - start) / 1e9;
-      runLog.finished(new RunSummary(runId, "succeeded", 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, seconds, Map.of(), List.of()),
-          0);
+      runLog.finished(new RunSummary(runId, RunState.SUCCEEDED.wireName(), 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, seconds,
+          Map.of(), List.of()), 0);
       return new MaintainSummary(runId, done, seconds);
     } catch (RuntimeException | Error e) {
       runLog.failed(e);

@@ -10,6 +10,7 @@ import io.scriptorium.pipeline.RunSummary;
 import io.scriptorium.pipeline.ScriptoriumConf;
 import io.scriptorium.pipeline.UserPredicate;
 import io.scriptorium.pipeline.parse.OutputParsers;
+import io.scriptorium.pipeline.vocab.RunState;
 import io.scriptorium.pipeline.warehouse.DerivedTables;
 import io.scriptorium.pipeline.warehouse.Ids;
 import io.scriptorium.pipeline.warehouse.RunLog;
@@ -66,8 +67,8 @@ public final class ReparseJob {
       DerivedTables.Written written = new DerivedTables(spark, warehouse).write(outputs, DerivedTables.EVERY);
       double seconds = (System.nanoTime() - start) / 1e9;
       long spots = written.tables().get(Tables.SPOTS).rows();
-      runLog.finished(new RunSummary(runId, "succeeded", 0, 0, 0, 0, 0, 0, 0, 0, written.outputs(), spots,
-          seconds, Map.of(), List.of()), written.commits());
+      runLog.finished(new RunSummary(runId, RunState.SUCCEEDED.wireName(), 0, 0, 0, 0, 0, 0, 0, 0, written.outputs(),
+          spots, seconds, Map.of(), List.of()), written.commits());
       return new ReparseSummary(runId, written.outputs(), written.tables(), seconds);
     } catch (RuntimeException | Error e) {
       runLog.failed(e);

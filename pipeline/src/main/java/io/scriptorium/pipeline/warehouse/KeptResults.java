@@ -4,6 +4,7 @@ import static org.apache.spark.sql.functions.col;
 import static org.apache.spark.sql.functions.size;
 
 import io.scriptorium.pipeline.infer.PartitionInference;
+import io.scriptorium.pipeline.vocab.PageStatus;
 import java.io.IOException;
 import java.io.UncheckedIOException;
 import org.apache.hadoop.fs.FileStatus;
@@ -73,7 +74,7 @@ public final class KeptResults {
       }
       for (FileStatus kept : fs.listStatus(root)) {
         Dataset<Row> inferred = spark.read().schema(PartitionInference.RESULT_SCHEMA).parquet(kept.getPath().toString())
-            .where(col("status").equalTo("ok").and(size(col("outputs")).gt(0)));
+            .where(col("status").equalTo(PageStatus.OK.wireName()).and(size(col("outputs")).gt(0)));
         long count = inferred.count();
         writer.commit(inferred, count);
         LOG.info("Committed {} page(s) inferred by a failed run and kept at {}", count, kept.getPath());

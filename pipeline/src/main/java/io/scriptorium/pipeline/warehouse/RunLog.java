@@ -11,6 +11,8 @@ import io.scriptorium.pipeline.RunAlreadyLiveException;
 import io.scriptorium.pipeline.RunStatus;
 import io.scriptorium.pipeline.RunSummary;
 import io.scriptorium.pipeline.ScriptoriumConf;
+import io.scriptorium.pipeline.vocab.PageStatus;
+import io.scriptorium.pipeline.vocab.RunState;
 import java.io.IOException;
 import java.io.OutputStream;
 import java.net.InetAddress;
@@ -64,6 +66,8 @@ public final class RunLog implements AutoCloseable {
   static final String THIS_DRIVER = THIS_HOST + ":" + ProcessHandle.current().pid();
   /** The command whose runs hold a lease on their (collection, batch date). */
   static final String LEASED_COMMAND = "digitize";
+  /** The status of a live run, as stored. */
+  private static final String RUNNING = RunState.RUNNING.wireName();
 
   private final SparkSession spark;
   private final Warehouse warehouse;
@@ -110,7 +114,7 @@ public final class RunLog implements AutoCloseable {
     current.put("model_id", model.modelId());
     current.put("model_revision", model.revision());
     current.put("bundle_sha256", model.bundleSha256());
-    current.put("status", "running");
+    current.put("status", RUNNING);
     current.put("chunks_committed", 0L);
     boolean leased = LEASED_COMMAND.equals(command);
     if (leased && warehouse.root().startsWith("s3") && spark.conf().getOption("spark.delta.logStore.s3a.impl").isEmpty()) {
@@ -158,7 +162,7 @@ public final class RunLog implements AutoCloseable {
   public RunStatus status(String wanted) {
     org.apache.spark.sql.Dataset<Row> rows = runs();
     rows = wanted != null ? rows.where(col("run_id").equalTo(wanted))
-        : rows.orderBy(functions.when(col("status").equalTo("running"), 0).otherwise(1), col("started_at").desc());
+        : rows.orderBy(functions.when(col("status").equalTo(RUNNING), 0).otherwise(1), col("started_at").desc());
     List<Row> found = rows.limit(1).collectAsList();
     if (found.isEmpty()) {
       return null;
@@ -177,7 +181,7 @@ public final class RunLog implements AutoCloseable {
       Timestamp heartbeatAt = run.getAs("heartbeat_at");
       beatAge = beat != null ? storageNow - beat
           : heartbeatAt == null ? null : System.currentTimeMillis() - heartbeatAt.getTime();
-      if ("running".equals(status)) {
+      if (RUNNING.equals(status)) {
         dead = deadDriver(id, run.getAs("driver"), heartbeatAt, storageNow);
       }
     } catch (IOException e) {
@@ -229,7 +233,7 @@ public final class RunLog implements AutoCloseable {
     }
     close();
     try {
-      current.put("status", "failed");
+      current.put("status", RunState.FAILED.wireName());
       current.put("ended_at", now());
       current.put("error", describe(cause));
       update();
@@ -259,12 +263,12 @@ public final class RunLog implements AutoCloseable {
 
   /** Inserts this run's row (a leased run's only if no run of its key is running); returns the live holder, else null. */
   private Row insert(boolean leased) {
-    Column sameKey = col("status").equalTo("running").and(col("command").equalTo(LEASED_COMMAND))
+    Column sameKey = col("status").equalTo(RUNNING).and(col("command").equalTo(LEASED_COMMAND))
         .and(col("collection").eqNullSafe(lit(current.get("collection"))))
         .and(col("batch_date").eqNullSafe(lit(current.get("batch_date"))));
     String condition = leased
-        ? "t.status = 'running' AND t.command = '" + LEASED_COMMAND + "' AND t.collection <=> s.collection"
-            + " AND t.batch_date <=> s.batch_date"
+        ? "t.status = " + RunState.RUNNING.sqlLiteral() + " AND t.command = '" + LEASED_COMMAND + "'"
+            + " AND t.collection <=> s.collection AND t.batch_date <=> s.batch_date"
         : "t.run_id = s.run_id";
     DeltaRetry.onConflict("insert run " + runId, () -> runsTable().as("t")
         .merge(spark.createDataFrame(List.of(row()), Tables.RUNS_SCHEMA).as("s"), condition)
@@ -288,7 +292,7 @@ public final class RunLog implements AutoCloseable {
       DeltaRetry.onConflict("update run " + runId, () -> runsTable().as("t")
           .merge(spark.createDataFrame(List.of(row), Tables.RUNS_SCHEMA).as("s"),
               "t.run_id = '" + runId + "' AND t.run_id = s.run_id")
-          .whenMatched("t.status = 'running'").updateAll()
+          .whenMatched("t.status = " + RunState.RUNNING.sqlLiteral()).updateAll()
           .whenMatched().updateExpr(values)
           .whenNotMatched().insertAll()
           .execute());
@@ -301,10 +305,10 @@ public final class RunLog implements AutoCloseable {
       touchHeartbeatFile(runId);
       synchronized (commits) {
         DeltaRetry.onConflict("heartbeat of run " + runId, () -> runsTable().update(
-            col("run_id").equalTo(runId).and(col("status").equalTo("running")), Map.of("heartbeat_at", lit(now()))));
+            col("run_id").equalTo(runId).and(col("status").equalTo(RUNNING)), Map.of("heartbeat_at", lit(now()))));
       }
       Row row = runs().where(col("run_id").equalTo(runId)).select("status", "error").first();
-      if (!"running".equals(row.getString(0))) {
+      if (!RUNNING.equals(row.getString(0))) {
         takenOver = "it was marked " + row.getString(0) + " by another run (" + row.getString(1) + ")";
         LOG.error("Run {} {}; it stops at its next chunk", runId, takenOver);
       }
@@ -315,7 +319,7 @@ public final class RunLog implements AutoCloseable {
 
   /** Marks the runs whose driver is dead as interrupted, with the counts they committed. */
   private void markInterrupted(String ownRunId) {
-    List<Row> running = runs().where(col("status").equalTo("running").and(col("run_id").notEqual(ownRunId)))
+    List<Row> running = runs().where(col("status").equalTo(RUNNING).and(col("run_id").notEqual(ownRunId)))
         .select("run_id", "driver", "heartbeat_at").collectAsList();
     if (running.isEmpty()) {
       return;
@@ -353,18 +357,19 @@ public final class RunLog implements AutoCloseable {
   private void interrupt(String deadRunId, String driver, String why) {
     LOG.warn("Run {} (driver {}) stopped without finishing: {}; marking it interrupted", deadRunId, driver, why);
     Row pages = spark.read().format("delta").load(warehouse.location(Tables.PAGES)).where(col("run_id").equalTo(deadRunId))
-        .selectExpr("count_if(status = 'ok')", "count_if(status <> 'ok')").first();
+        .selectExpr("count_if(status = " + PageStatus.OK.sqlLiteral() + ")",
+            "count_if(status <> " + PageStatus.OK.sqlLiteral() + ")").first();
     long outputs = spark.read().format("delta").load(warehouse.location(Tables.RAW_OUTPUTS))
         .where(col("run_id").equalTo(deadRunId)).count();
     Map<String, Column> set = new LinkedHashMap<>();
-    set.put("status", lit("interrupted"));
+    set.put("status", lit(RunState.INTERRUPTED.wireName()));
     set.put("ended_at", col("heartbeat_at"));
     set.put("pages_ok", lit(pages.getLong(0)));
     set.put("pages_failed", lit(pages.getLong(1)));
     set.put("outputs", lit(outputs));
     set.put("error", lit("interrupted: " + why + "; counts are what it committed"));
     DeltaRetry.onConflict("mark run " + deadRunId + " interrupted", () -> runsTable().update(
-        col("run_id").equalTo(deadRunId).and(col("status").equalTo("running")), set));
+        col("run_id").equalTo(deadRunId).and(col("status").equalTo(RUNNING)), set));
     deleteQuietly(heartbeatFile(deadRunId));
   }
 
@@ -376,7 +381,7 @@ public final class RunLog implements AutoCloseable {
       if (!fs.exists(staging)) {
         return;
       }
-      Set<String> live = runs().where(col("status").equalTo("running")).select("run_id").collectAsList().stream()
+      Set<String> live = runs().where(col("status").equalTo(RUNNING)).select("run_id").collectAsList().stream()
           .map(r -> r.getString(0)).collect(Collectors.toSet());
       for (FileStatus dir : fs.listStatus(staging)) {
         if (!live.contains(dir.getPath().getName())) {

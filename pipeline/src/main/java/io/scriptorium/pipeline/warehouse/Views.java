@@ -1,5 +1,7 @@
 package io.scriptorium.pipeline.warehouse;
 
+import io.scriptorium.pipeline.vocab.PageStatus;
+import io.scriptorium.pipeline.vocab.WireValue;
 import java.util.ArrayList;
 import java.util.Arrays;
 import java.util.List;
@@ -100,7 +102,7 @@ final class Views {
         "FROM (\n"
             + "  SELECT *, row_number() OVER (PARTITION BY page_id ORDER BY processed_at DESC, run_id DESC) AS newest\n"
             + "  FROM " + Tables.NAMESPACE + "." + Tables.PAGES + ")\n"
-            + "WHERE newest = 1 AND status IN ('failed', 'quarantined')");
+            + "WHERE newest = 1 AND status IN (" + WireValue.sqlList(PageStatus.FAILED, PageStatus.QUARANTINED) + ")");
   }
 
   /** One row per run: the run's own counts, its duration and throughput, and what its outputs looked like. */
@@ -148,7 +150,8 @@ final class Views {
             + "LEFT JOIN (\n"
             + "  SELECT run_id, map_from_entries(collect_list(struct(error_class, pages))) AS failures_by_class\n"
             + "  FROM (SELECT run_id, coalesce(error_class, 'unknown') AS error_class, count(*) AS pages\n"
-            + "    FROM " + Tables.NAMESPACE + "." + Tables.PAGES + " WHERE status <> 'ok' GROUP BY 1, 2)\n"
+            + "    FROM " + Tables.NAMESPACE + "." + Tables.PAGES + " WHERE status <> " + PageStatus.OK.sqlLiteral()
+            + " GROUP BY 1, 2)\n"
             + "  GROUP BY run_id) f ON f.run_id = r.run_id");
   }
 

@@ -10,6 +10,8 @@ import io.scriptorium.model.RuntimeConfig;
 import io.scriptorium.pipeline.ScriptoriumConf;
 import io.scriptorium.pipeline.SparkTestSession;
 import io.scriptorium.pipeline.plan.PagePlanner;
+import io.scriptorium.pipeline.vocab.ErrorClass;
+import io.scriptorium.pipeline.vocab.PageStatus;
 import io.scriptorium.testing.SparkTest;
 import java.nio.file.Path;
 import java.time.Duration;
@@ -89,10 +91,10 @@ class ChunkInferenceTest {
     Map<String, Row> results = results(staging);
     assertThat(results).containsOnlyKeys(FILES.stream().map(f -> "file:" + folder() + f + ".png").toList());
     Row poisoned = results.remove("file:" + folder() + "e-poison.png");
-    assertThat(results.values()).extracting(r -> r.getAs("status")).containsOnly("ok");
+    assertThat(results.values()).extracting(r -> r.getAs("status")).containsOnly(PageStatus.OK.wireName());
     // its task failed without losing an executor; it had failed once before, so with maxAttempts 2 it is quarantined
     assertThat(List.of(poisoned.getAs("status"), poisoned.getAs("error_class"), poisoned.getAs("attempts")))
-        .containsExactly("quarantined", "unexpected_error", 2);
+        .containsExactly(PageStatus.QUARANTINED.wireName(), ErrorClass.UNEXPECTED_ERROR.wireName(), 2);
     assertThat(poisoned.<String>getAs("error_message"))
         .contains("e-poison.png page 1: its Spark task failed every time, even alone", "poisoned by");
     assertThat(staging.resolveSibling("chunk-pieces")).as("gathered into the staging directory").doesNotExist();

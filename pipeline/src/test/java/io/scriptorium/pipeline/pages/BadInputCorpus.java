@@ -1,5 +1,7 @@
 package io.scriptorium.pipeline.pages;
 
+import io.scriptorium.pipeline.vocab.ErrorClass;
+import io.scriptorium.pipeline.vocab.PageStatus;
 import java.awt.Color;
 import java.awt.Font;
 import java.awt.Graphics2D;
@@ -42,44 +44,41 @@ import org.apache.pdfbox.pdmodel.font.Standard14Fonts;
  * pipeline test-jar: {@code BadInputCorpus.write(dir)}, then compare rows against {@link #expected()}.
  */
 public final class BadInputCorpus {
-  public static final String OK = "ok";
-  public static final String FAILED = "failed";
-
   /**
    * What reading one corpus file must give.
    *
    * @param fileName the file's name inside the corpus directory
-   * @param status {@link #OK} or {@link #FAILED}
-   * @param errorClass a {@link PageFailure} constant when failed, else null
+   * @param status {@link PageStatus#OK} or {@link PageStatus#FAILED}
+   * @param errorClass the reading class when failed, else null
    * @param pages pages (rows) the file yields: its page count when ok, 1 when it fails
    * @param format the sniffed format, as in {@link PageRef#format()}
    */
-  public record Expected(String fileName, String status, String errorClass, int pages, String format) {
+  public record Expected(String fileName, PageStatus status, ErrorClass errorClass, int pages, String format) {
     public boolean ok() {
-      return OK.equals(status);
+      return status == PageStatus.OK;
     }
 
     static Expected ok(String fileName, int pages, String format) {
-      return new Expected(fileName, OK, null, pages, format);
+      return new Expected(fileName, PageStatus.OK, null, pages, format);
     }
 
-    static Expected failed(String fileName, String errorClass, String format) {
-      return new Expected(fileName, FAILED, errorClass, 1, format);
+    static Expected failed(String fileName, ErrorClass errorClass, String format) {
+      return new Expected(fileName, PageStatus.FAILED, errorClass, 1, format);
     }
   }
 
   private static final List<Expected> EXPECTED = List.of(
-      Expected.failed("empty.png", PageFailure.EMPTY_FILE, "unknown"),
-      Expected.failed("truncated.jpg", PageFailure.CORRUPT_IMAGE, "jpeg"),
-      Expected.failed("truncated.png", PageFailure.CORRUPT_IMAGE, "png"),
-      Expected.failed("random-bytes.png", PageFailure.CORRUPT_IMAGE, "unknown"),
-      Expected.failed("png-header-then-garbage.png", PageFailure.CORRUPT_IMAGE, "png"),
-      Expected.failed("notes.txt", PageFailure.UNSUPPORTED_FORMAT, "unknown"),
-      Expected.failed("encrypted.pdf", PageFailure.ENCRYPTED_PDF, "pdf"),
-      Expected.failed("garbage-after-header.pdf", PageFailure.CORRUPT_PDF, "pdf"),
-      Expected.failed("truncated.pdf", PageFailure.CORRUPT_PDF, "pdf"),
-      Expected.failed("bomb-100000x100000.png", PageFailure.DECOMPRESSION_BOMB, "png"),
-      Expected.failed("one-pixel.png", PageFailure.IMAGE_TOO_SMALL, "png"),
+      Expected.failed("empty.png", ErrorClass.EMPTY_FILE, "unknown"),
+      Expected.failed("truncated.jpg", ErrorClass.CORRUPT_IMAGE, "jpeg"),
+      Expected.failed("truncated.png", ErrorClass.CORRUPT_IMAGE, "png"),
+      Expected.failed("random-bytes.png", ErrorClass.CORRUPT_IMAGE, "unknown"),
+      Expected.failed("png-header-then-garbage.png", ErrorClass.CORRUPT_IMAGE, "png"),
+      Expected.failed("notes.txt", ErrorClass.UNSUPPORTED_FORMAT, "unknown"),
+      Expected.failed("encrypted.pdf", ErrorClass.ENCRYPTED_PDF, "pdf"),
+      Expected.failed("garbage-after-header.pdf", ErrorClass.CORRUPT_PDF, "pdf"),
+      Expected.failed("truncated.pdf", ErrorClass.CORRUPT_PDF, "pdf"),
+      Expected.failed("bomb-100000x100000.png", ErrorClass.DECOMPRESSION_BOMB, "png"),
+      Expected.failed("one-pixel.png", ErrorClass.IMAGE_TOO_SMALL, "png"),
       Expected.ok("png-named.jpg", 1, "png"),
       Expected.ok("jpeg-with-trailing-data.jpg", 1, "jpeg"),
       Expected.ok("rgb-16bit.png", 1, "png"),

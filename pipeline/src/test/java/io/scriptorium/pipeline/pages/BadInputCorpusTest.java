@@ -4,6 +4,7 @@ import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
 import io.scriptorium.model.Sha256;
+import io.scriptorium.pipeline.vocab.ErrorClass;
 import io.scriptorium.testing.UnitTest;
 import java.awt.image.BufferedImage;
 import java.io.IOException;
@@ -61,7 +62,7 @@ class BadInputCorpusTest {
     String uri = uri(expected.fileName());
     PageRun run = run(expected.fileName());
     System.out.printf("corpus %-28s %-5s pages=%d %s%n", expected.fileName(), run.format(), run.refs().size(),
-        run.ok() ? "ok" : run.failures().get(0).errorClass() + " | " + run.failures().get(0).getMessage());
+        run.ok() ? "ok" : run.failures().get(0).errorClass().wireName() + " | " + run.failures().get(0).getMessage());
 
     assertThat(run.refs()).hasSize(expected.pages());
     assertThat(run.format()).isEqualTo(expected.format());
@@ -200,7 +201,7 @@ class BadInputCorpusTest {
       assertThatThrownBy(() -> reader.read(failed))
           .isInstanceOf(PageFailure.class)
           .hasMessage(failed.errorMessage())
-          .extracting(e -> ((PageFailure) e).errorClass()).isEqualTo(PageFailure.ENCRYPTED_PDF);
+          .extracting(e -> ((PageFailure) e).errorClass()).isEqualTo(ErrorClass.ENCRYPTED_PDF);
     }
   }
 
@@ -209,7 +210,7 @@ class BadInputCorpusTest {
     String missing = uri("no-such-file.png");
     List<PageRef> refs = PageSources.expand(new SourceFile(missing, 1, 0), CONF, PageOptions.defaults());
     assertThat(refs).singleElement().satisfies(ref -> {
-      assertThat(ref.errorClass()).isEqualTo(PageFailure.IO_ERROR);
+      assertThat(ref.errorClass()).isEqualTo(ErrorClass.IO_ERROR);
       assertThat(ref.errorMessage()).isEqualTo(missing + ": file not found");
     });
   }
@@ -218,7 +219,7 @@ class BadInputCorpusTest {
   void limitsOnFileSizeApply() throws IOException {
     PageOptions tiny = new PageOptions(200, 1000, 1000, 8, 100);
     PageRun run = PageRun.of(uri("page.bmp"), CONF, tiny);
-    assertThat(run.errorClass()).isEqualTo(PageFailure.FILE_TOO_LARGE);
+    assertThat(run.errorClass()).isEqualTo(ErrorClass.FILE_TOO_LARGE);
     assertThat(run.failures().get(0)).hasMessageContaining("over the limit of 100");
   }
 

@@ -3,6 +3,7 @@ package io.scriptorium.pipeline.pages;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
+import io.scriptorium.pipeline.vocab.ErrorClass;
 import io.scriptorium.testing.UnitTest;
 import java.awt.image.BufferedImage;
 import java.io.ByteArrayOutputStream;
@@ -31,7 +32,7 @@ class DecodingDetailsTest {
     assertThatThrownBy(() -> PageSource.Size.checked(Long.MAX_VALUE, 2, options))
         .isInstanceOf(Problem.class)
         .hasMessage("declares 9223372036854775807 x 2 pixels, over the limit of 178956970; not decoded")
-        .extracting(e -> ((Problem) e).errorClass()).isEqualTo(PageFailure.DECOMPRESSION_BOMB);
+        .extracting(e -> ((Problem) e).errorClass()).isEqualTo(ErrorClass.DECOMPRESSION_BOMB);
     assertThatThrownBy(() -> PageSource.Size.checked(3_000_000_000L, 3_000_000_000L, options))
         .hasMessageStartingWith("declares 3000000000 x 3000000000 pixels");
   }

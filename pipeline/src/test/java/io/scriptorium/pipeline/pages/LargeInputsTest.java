@@ -2,6 +2,7 @@ package io.scriptorium.pipeline.pages;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
+import io.scriptorium.pipeline.vocab.ErrorClass;
 import io.scriptorium.testing.UnitTest;
 import java.awt.Color;
 import java.awt.Graphics2D;
@@ -65,7 +66,7 @@ class LargeInputsTest {
     java.nio.file.Files.write(file, BadInputCorpus.pngBomb(13379, 13376));
     PageRun run = PageRun.of(file.toUri().toString(), conf, PageOptions.defaults());
     assertThat(run.failures()).singleElement().satisfies(f -> {
-      assertThat(f.errorClass()).isEqualTo(PageFailure.DECOMPRESSION_BOMB);
+      assertThat(f.errorClass()).isEqualTo(ErrorClass.DECOMPRESSION_BOMB);
       assertThat(f.getMessage()).contains("declares 13379 x 13376 = 178957504 pixels, over the limit of 178956970");
     });
     Path under = dir.resolve("just-under.png"); // 13379 x 13375 = 178,944,125: Pillow opens it, so does the header check
@@ -122,7 +123,7 @@ class LargeInputsTest {
     assertThat(run.refs()).hasSize(3);
     assertThat(run.decoded()).extracting(p -> p.ref().pageNo()).containsExactly(1, 3);
     assertThat(run.failures()).singleElement().satisfies(f -> {
-      assertThat(f.errorClass()).isEqualTo(PageFailure.DECOMPRESSION_BOMB);
+      assertThat(f.errorClass()).isEqualTo(ErrorClass.DECOMPRESSION_BOMB);
       assertThat(f.getMessage()).startsWith(file.toUri() + " page 2: declares 55555 x 55555");
     });
     DecodedPage turned = run.decoded().get(1); // /Rotate 90: landscape, like the rendered image

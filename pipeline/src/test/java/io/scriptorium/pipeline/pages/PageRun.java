@@ -1,5 +1,6 @@
 package io.scriptorium.pipeline.pages;
 
+import io.scriptorium.pipeline.vocab.ErrorClass;
 import java.util.ArrayList;
 import java.util.List;
 import org.apache.hadoop.conf.Configuration;
@@ -36,7 +37,7 @@ record PageRun(List<PageRef> refs, List<DecodedPage> decoded, List<PageFailure> 
   }
 
   /** The first failure's class, or null. */
-  String errorClass() {
+  ErrorClass errorClass() {
     return failures.isEmpty() ? null : failures.get(0).errorClass();
   }
 }

@@ -2,6 +2,7 @@ package io.scriptorium.pipeline.pages;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
+import io.scriptorium.pipeline.vocab.ErrorClass;
 import io.scriptorium.testing.DataTest;
 import io.scriptorium.testing.SharedData;
 import io.scriptorium.testing.UnitTest;
@@ -46,7 +47,7 @@ class SharedDataPagesTest {
             totals[2]++;
           }
         }
-        run.failures().forEach(f -> failures.add(f.errorClass() + ": " + f.getMessage()));
+        run.failures().forEach(f -> failures.add(f.errorClass().wireName() + ": " + f.getMessage()));
       }
     }
     perFormat.forEach((format, t) -> System.out.printf("shared data %-5s %4d files %4d pages (%d rendered smaller)%n",
@@ -60,7 +61,7 @@ class SharedDataPagesTest {
     // pages fail as unsupported_format rather than render blank. Nothing else may fail.
     boolean jpeg2000 = ImageIO.getImageReadersByFormatName("jpeg2000").hasNext();
     List<String> unexpected = failures.stream()
-        .filter(f -> jpeg2000 || !(f.startsWith(PageFailure.UNSUPPORTED_FORMAT) && f.contains("JPEG2000")))
+        .filter(f -> jpeg2000 || !(f.startsWith(ErrorClass.UNSUPPORTED_FORMAT.wireName()) && f.contains("JPEG2000")))
         .toList();
     assertThat(unexpected).isEmpty();
     assertThat(failures.size()).isLessThanOrEqualTo(2);

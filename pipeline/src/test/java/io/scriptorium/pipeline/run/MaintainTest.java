@@ -13,6 +13,7 @@ import io.scriptorium.pipeline.RunSummary;
 import io.scriptorium.pipeline.Scriptorium;
 import io.scriptorium.pipeline.SparkTestSession;
 import io.scriptorium.pipeline.TestPages;
+import io.scriptorium.pipeline.vocab.RunState;
 import io.scriptorium.pipeline.warehouse.Tables;
 import io.scriptorium.testing.SparkTest;
 import java.io.IOException;
@@ -112,7 +113,7 @@ class MaintainTest {
         + " scriptorium.runs WHERE command = 'maintain' ORDER BY started_at").collectAsList();
     assertThat(runs).extracting(r -> r.getString(0))
         .containsExactly(firstNight.runId(), all.runId(), zordered.runId());
-    assertThat(runs).allMatch(r -> "succeeded".equals(r.getString(1)) && !r.isNullAt(3));
+    assertThat(runs).allMatch(r -> RunState.SUCCEEDED.wireName().equals(r.getString(1)) && !r.isNullAt(3));
     assertThat(runs.get(1).getString(2)).contains("\"vacuum_hours\":0", "\"allow_short_retention\":true");
     assertThat(runs.get(0).getString(2)).contains("batch_date = '" + FIRST_NIGHT + "'");
   }

@@ -11,6 +11,7 @@ import io.scriptorium.pipeline.Scriptorium;
 import io.scriptorium.pipeline.ScriptoriumConf;
 import io.scriptorium.pipeline.SparkTestSession;
 import io.scriptorium.pipeline.TestPages;
+import io.scriptorium.pipeline.vocab.PageStatus;
 import io.scriptorium.pipeline.warehouse.Warehouse;
 import io.scriptorium.testing.SparkTest;
 import java.awt.Color;
@@ -124,7 +125,7 @@ class PlanningFaultsTest {
     assertThat(run.pagesSkipped()).isEqualTo(2);
     assertThat(run.accountedFor()).isTrue();
     assertThat(scriptorium.sql(warehouse, "SELECT status FROM scriptorium.pages WHERE source_uri LIKE '%/page-2.png'")
-        .first().getString(0)).isEqualTo("ok");
+        .first().getString(0)).isEqualTo(PageStatus.OK.wireName());
     assertThat(scriptorium.sql(warehouse, "SELECT pages_recovered FROM scriptorium.runs WHERE run_id = '" + run.runId()
         + "'").first().getLong(0)).isEqualTo(1);
   }

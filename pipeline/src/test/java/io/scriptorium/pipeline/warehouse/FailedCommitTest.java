@@ -12,6 +12,7 @@ import io.scriptorium.pipeline.ScriptoriumConf;
 import io.scriptorium.pipeline.SparkTestSession;
 import io.scriptorium.pipeline.TestPages;
 import io.scriptorium.pipeline.infer.PartitionInference;
+import io.scriptorium.pipeline.vocab.RunState;
 import io.scriptorium.testing.SparkTest;
 import java.nio.file.Files;
 import java.nio.file.Path;
@@ -52,7 +53,7 @@ class FailedCommitTest {
           .satisfies(e -> assertThat(chain(e)).contains("no_ok_page"));
       Row failed = Scriptorium.get(spark).sql(warehouse,
           "SELECT run_id, status, error FROM scriptorium.runs WHERE command = 'digitize'").first();
-      assertThat(failed.getString(1)).isEqualTo("failed");
+      assertThat(failed.getString(1)).isEqualTo(RunState.FAILED.wireName());
       assertThat(failed.getString(2)).contains("no_ok_page");
       String failedRun = failed.getString(0);
 

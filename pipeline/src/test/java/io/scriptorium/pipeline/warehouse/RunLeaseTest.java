@@ -14,6 +14,7 @@ import io.scriptorium.pipeline.Scriptorium;
 import io.scriptorium.pipeline.ScriptoriumConf;
 import io.scriptorium.pipeline.SparkTestSession;
 import io.scriptorium.pipeline.TestPages;
+import io.scriptorium.pipeline.vocab.RunState;
 import io.scriptorium.testing.SparkTest;
 import java.nio.file.Files;
 import java.nio.file.Path;
@@ -108,8 +109,8 @@ class RunLeaseTest {
     CompletableFuture<RunSummary> waiting = CompletableFuture.supplyAsync(() -> digitize(input, warehouse, "maps", true));
     Thread.sleep(3000);
     assertThat(waiting).as("waits while the live run holds the lease").isNotDone();
-    live.finished(new RunSummary("run-live", "succeeded", 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 1, java.util.Map.of(),
-        List.of()), 0);
+    live.finished(new RunSummary("run-live", RunState.SUCCEEDED.wireName(), 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 1,
+        java.util.Map.of(), List.of()), 0);
     RunSummary run = waiting.get(5, TimeUnit.MINUTES);
     assertThat(run.accountedFor()).isTrue();
     assertThat(run.pagesOk() + run.pagesSkipped()).isEqualTo(3);
@@ -136,11 +137,11 @@ class RunLeaseTest {
 
     digitize(pages("next-", 1), warehouse, "next", false);
 
-    assertThat(status(warehouse, "run-same-host-live")).isEqualTo("running");
-    assertThat(status(warehouse, "run-other-host-live")).isEqualTo("running");
+    assertThat(status(warehouse, "run-same-host-live")).isEqualTo(RunState.RUNNING.wireName());
+    assertThat(status(warehouse, "run-other-host-live")).isEqualTo(RunState.RUNNING.wireName());
     Row dead = scriptorium.sql(warehouse, "SELECT status, pages_ok, pages_failed, outputs, error FROM scriptorium.runs"
         + " WHERE run_id = '" + killed.runId() + "'").first();
-    assertThat(dead.getString(0)).isEqualTo("interrupted");
+    assertThat(dead.getString(0)).isEqualTo(RunState.INTERRUPTED.wireName());
     assertThat(dead.getLong(1)).as("its committed pages counted").isEqualTo(4);
     assertThat(dead.getLong(2)).isZero();
     assertThat(dead.getLong(3)).isEqualTo(4);
@@ -166,12 +167,13 @@ class RunLeaseTest {
       if (stopped != null) { // a heartbeat may have seen it first
         assertThat(stopped).hasMessageContaining("marked interrupted");
       }
-      assertThat(status(warehouse, "run-beating")).as("a chunk commit does not bring it back").isEqualTo("interrupted");
+      assertThat(status(warehouse, "run-beating")).as("a chunk commit does not bring it back")
+          .isEqualTo(RunState.INTERRUPTED.wireName());
       assertThat(count(warehouse, "SELECT chunks_committed FROM scriptorium.runs WHERE run_id = 'run-beating'"))
           .as("but its progress is recorded").isEqualTo(1);
       Thread.sleep(2500); // a heartbeat sees it
       assertThatThrownBy(run::ensureLive).hasMessageContaining("marked interrupted");
-      assertThat(status(warehouse, "run-beating")).isEqualTo("interrupted");
+      assertThat(status(warehouse, "run-beating")).isEqualTo(RunState.INTERRUPTED.wireName());
     } finally {
       run.close();
     }
@@ -187,7 +189,7 @@ class RunLeaseTest {
     assertThatThrownBy(() -> scriptorium.digitize(new DigitizeOptions(List.of(FaultyFileSystem.uri(input)), null,
         null, warehouse, "errors", NIGHT, SPOTTING, null))).isInstanceOf(OutOfMemoryError.class);
     Row run = scriptorium.sql(warehouse, "SELECT status, error, ended_at FROM scriptorium.runs").first();
-    assertThat(run.getString(0)).isEqualTo("failed");
+    assertThat(run.getString(0)).isEqualTo(RunState.FAILED.wireName());
     assertThat(run.getString(1)).contains("OutOfMemoryError", "oom-on-listing");
     assertThat(run.getTimestamp(2)).isNotNull();
     Path beats = Path.of(java.net.URI.create(warehouse)).resolve("_runs");
