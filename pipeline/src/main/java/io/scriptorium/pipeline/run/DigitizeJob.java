@@ -121,8 +121,10 @@ public final class DigitizeJob {
     long start = System.nanoTime();
     runLog.started(runId, command, RunLog.toJson(arguments), collection, batchDate, model, waitForLive);
     Dataset<Row> plan = null;
+    ResultWriter writer = new ResultWriter(spark, warehouse);
+    KeptResults kept = new KeptResults(spark, warehouse);
     try {
-      new KeptResults(spark, warehouse).commitAll(new ResultWriter(spark, warehouse)); // a failed run's inferred chunks
+      kept.commitAll(writer); // a failed run's inferred chunks
       // Planning reads new files and hashes their pages; staging its result makes sure that happens once.
       long planStart = System.nanoTime();
       StagedPlan staged = StagedPlan.stage(spark, planning.get(), warehouse.root() + "/_staging/" + runId + "/plan");
@@ -148,7 +150,6 @@ public final class DigitizeJob {
       PartitionInference inference = new PartitionInference(new PartitionInference.Settings(
           runtime, tasks, conf.pageOptions(), conf.pagesInFlight(), runId, conf.maxAttempts(), conf.pageReadTimeout(),
           conf.pageInferenceTimeout(), new SerializableConfiguration(spark.sparkContext().hadoopConfiguration()), done, failed));
-      ResultWriter writer = new ResultWriter(spark, warehouse);
       Dataset<Row> todo = PagePlanner.inferInEarliestChunk(plan.where(col("action").notEqual(PagePlanner.SKIP))
           .withColumn("chunk", pmod(hash(col("source_uri")), lit(chunks))));
       Map<String, Long> chunkSizes = new TreeMap<>(java.util.Comparator.comparingInt(Integer::parseInt));
@@ -216,7 +217,7 @@ public final class DigitizeJob {
       runLog.finished(summary, committed[0]);
       return summary;
     } catch (RuntimeException | Error e) { // an Error (OOM) too: the run must not stay "running"
-      new KeptResults(spark, warehouse).keep(runId, warehouse.root() + "/_staging/" + runId + "/chunks");
+      kept.keep(runId, warehouse.root() + "/_staging/" + runId + "/chunks");
       runLog.failed(e);
       throw e;
     } finally {
