@@ -86,27 +86,23 @@ public final class Warehouse {
   void ensureTable(SparkSession spark, String table, StructType schema, boolean partitioned) {
     String qualified = qualified(table);
     String location = location(table);
-    boolean registered = spark.catalog().tableExists(qualified);
-    boolean here;
-    try { // DESCRIBE resolves the Delta table: it fails when the registered location holds none any more
-      here = registered && sameLocation(registeredLocation(spark, qualified), location);
+    boolean elsewhere;
+    try {
+      elsewhere = spark.catalog().tableExists(qualified) && !sameLocation(registeredLocation(spark, qualified), location);
     } catch (Exception e) { // registered at a location whose table is gone (a deleted warehouse): only the entry is left
-      here = false;
+      elsewhere = true;
     }
-    if (registered && !here) { // the catalog entry only, without resolving the (maybe missing) Delta table behind it
+    if (elsewhere) { // the catalog entry only, without resolving the (maybe missing) Delta table behind it
       spark.sessionState().catalog().dropTable(
           new org.apache.spark.sql.catalyst.TableIdentifier(table, scala.Option.apply(Tables.NAMESPACE)), true, false);
     }
-    if (!here) { // a table registered here by an earlier job of this session needs no storage listing
-      if (io.delta.tables.DeltaTable.isDeltaTable(spark, location)) {
-        // registered with the schema it has: an older release's table lacks the newer columns, added below
-        spark.sql("CREATE TABLE IF NOT EXISTS " + qualified + " USING delta LOCATION '" + escape(location) + "'");
-      } else {
-        String partitioning = partitioned ? " PARTITIONED BY (" + String.join(", ", Tables.PARTITION_COLUMNS) + ")"
-            : "";
-        spark.sql("CREATE TABLE IF NOT EXISTS " + qualified + " (" + schema.toDDL() + ") USING delta" + partitioning
-            + " LOCATION '" + escape(location) + "'");
-      }
+    if (io.delta.tables.DeltaTable.isDeltaTable(spark, location)) {
+      // registered with the schema it has: an older release's table lacks the newer columns, added below
+      spark.sql("CREATE TABLE IF NOT EXISTS " + qualified + " USING delta LOCATION '" + escape(location) + "'");
+    } else {
+      String partitioning = partitioned ? " PARTITIONED BY (" + String.join(", ", Tables.PARTITION_COLUMNS) + ")" : "";
+      spark.sql("CREATE TABLE IF NOT EXISTS " + qualified + " (" + schema.toDDL() + ") USING delta" + partitioning
+          + " LOCATION '" + escape(location) + "'");
     }
     addMissingColumns(spark, qualified, schema);
   }
