@@ -18,6 +18,7 @@ import java.nio.file.Paths;
 import java.time.Duration;
 import java.time.LocalDateTime;
 import java.time.format.DateTimeFormatter;
+import java.util.ArrayList;
 import java.util.List;
 import java.util.Locale;
 import java.util.Map;
@@ -26,7 +27,6 @@ import java.util.jar.JarEntry;
 import java.util.jar.JarOutputStream;
 import java.util.regex.Pattern;
 import java.util.stream.Collectors;
-import java.util.stream.Stream;
 import org.apache.spark.sql.Row;
 import org.apache.spark.sql.SparkSession;
 import org.junit.jupiter.api.Test;
@@ -48,31 +48,22 @@ class ExecutorLossIT {
     String stamp = LocalDateTime.now().format(DateTimeFormatter.ofPattern("yyyyMMdd-HHmmss"));
     Path work = Paths.get(System.getProperty("scriptorium.it.dir", "target/cluster-it")).toAbsolutePath()
         .resolve("executor-loss-" + stamp);
-    Path repo = Paths.get(System.getProperty("scriptorium.repo.dir", "..")).toAbsolutePath().normalize();
-    Path jobsJar = Paths.get(System.getProperty("scriptorium.jobs.jar"));
-    Path nativeJar;
-    try (Stream<Path> natives = Files.list(Paths.get(System.getProperty("scriptorium.native.dir")))) {
-      nativeJar = natives.filter(p -> p.getFileName().toString().startsWith("pytorch-native-cpu")).findFirst().orElseThrow();
-    }
-    String sparkJars = Files.readString(Paths.get(System.getProperty("scriptorium.spark.classpath")));
+    LocalCluster.Build build = LocalCluster.Build.of(work);
     Path pages = Files.createDirectories(work.resolve("pages"));
     for (String file : FILES) {
       TestPages.write(pages, file, "Executor loss " + file);
     }
-    Path submittedJar = Files.copy(jobsJar, work.resolve(jobsJar.getFileName())); // a rebuild cannot pull it away
     Path warehouse = work.resolve("warehouse");
     Path executorTmp = Files.createDirectories(work.resolve("executor-tmp"));
     long start = System.nanoTime();
 
-    try (LocalCluster cluster = new LocalCluster(work, sparkJars, LOG4J2, repo.resolve("bin/jvm.opts"))) {
+    try (LocalCluster cluster = new LocalCluster(work, build.sparkJars(), LOG4J2, build.repo().resolve("bin/jvm.opts"))) {
       cluster.start(1, 2, "2g", Duration.ofMinutes(3));
-      Process driver = cluster.submit(List.of("-Xmx1g", "-Dai.djl.offline=true"), List.of(
+      List<String> submit = new ArrayList<>(build.commonConf(executorTmp));
+      submit.addAll(List.of(
           "--deploy-mode", "client", "--name", "scriptorium-executor-loss-it",
           "--class", "io.scriptorium.jobs.Main",
           "--jars", faultyFileSystemJar(work).toString(),
-          "--conf", "spark.driver.host=127.0.0.1",
-          "--conf", "spark.driver.bindAddress=127.0.0.1",
-          "--conf", "spark.ui.enabled=false",
           "--conf", "spark.executor.cores=2",
           "--conf", "spark.cores.max=2",
           "--conf", "spark.executor.memory=900m",
@@ -80,17 +71,15 @@ class ExecutorLossIT {
           "--conf", "spark.stage.maxConsecutiveAttempts=2",
           "--conf", "spark.sql.shuffle.partitions=2",
           "--conf", "spark.databricks.delta.snapshotPartitions=2",
-          "--conf", "spark.executor.extraClassPath=" + nativeJar,
-          "--conf", "spark.executor.extraJavaOptions=-Dai.djl.offline=true -Dai.djl.pytorch.num_threads=1"
-              + " -Dai.djl.pytorch.num_interop_threads=1 -Djava.io.tmpdir=" + executorTmp,
           "--conf", "spark.hadoop.fs.faulty.impl=" + FaultyFileSystem.class.getName(),
           "--conf", "spark.hadoop.fs.faulty.impl.disable.cache=true",
           "--conf", "spark.scriptorium.pagesPerPartition=1",
           "--conf", "spark.scriptorium.task.pagesInFlight=1",
-          submittedJar.toString(), "digitize",
+          build.jobsJar().toString(), "digitize",
           "--input", FaultyFileSystem.uri(pages),
           "--warehouse", warehouse.toUri().toString(),
           "--collection", "executor-loss", "--batch-date", "2026-11-25", "--tasks", "spotting", "--quiet-summary"));
+      Process driver = cluster.submit(List.of("-Xmx1g", "-Dai.djl.offline=true"), submit);
 
       assertThat(driver.waitFor(10, TimeUnit.MINUTES)).as("driver finished").isTrue();
       assertThat(driver.exitValue())
@@ -137,13 +126,7 @@ class ExecutorLossIT {
 
   /** The pages rows by file name (name, status, error_class, error_message, attempts) and the run's status. */
   private static Map<String, Row> pages(Path warehouse) {
-    SparkSession spark = Scriptorium.configure(SparkSession.builder())
-        .master("local[1]").appName("executor-loss-it-check")
-        .config("spark.ui.enabled", "false")
-        .config("spark.driver.host", "127.0.0.1")
-        .config("spark.sql.shuffle.partitions", "1")
-        .config("spark.databricks.delta.snapshotPartitions", "1")
-        .getOrCreate();
+    SparkSession spark = LocalCluster.readerSession("executor-loss-it-check");
     try {
       Row run = spark.read().format("delta").load(warehouse.resolve("runs").toString()).select("status").first();
       assertThat(run.getString(0)).as("the run").isEqualTo(RunState.SUCCEEDED.wireName());

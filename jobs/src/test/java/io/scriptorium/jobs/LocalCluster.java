@@ -1,5 +1,6 @@
 package io.scriptorium.jobs;
 
+import io.scriptorium.pipeline.Scriptorium;
 import java.io.IOException;
 import java.io.UncheckedIOException;
 import java.net.ServerSocket;
@@ -21,6 +22,7 @@ import java.util.concurrent.TimeUnit;
 import java.util.regex.Matcher;
 import java.util.regex.Pattern;
 import java.util.stream.Stream;
+import org.apache.spark.sql.SparkSession;
 
 /**
  * A Spark standalone cluster on 127.0.0.1 made of separate JVMs (a master, workers, the executors they launch), run
@@ -30,6 +32,51 @@ import java.util.stream.Stream;
 final class LocalCluster implements AutoCloseable {
   static final String EXECUTOR_MAIN = "org.apache.spark.executor.CoarseGrainedExecutorBackend";
   private static final Pattern ALIVE_WORKERS = Pattern.compile("\"aliveworkers\"\\s*:\\s*(\\d+)");
+
+  /**
+   * What the build gives a cluster test (failsafe system properties): the {@code -all} jar, copied into the test's
+   * directory so that a rebuild cannot pull it away, the CPU libtorch jar executors add to their class path (it is
+   * not in the {@code -all} jar), and Spark's jars as a class path string.
+   */
+  record Build(Path jobsJar, Path nativeJar, String sparkJars, Path repo) {
+    static Build of(Path work) throws IOException {
+      Path jobsJar = Paths.get(System.getProperty("scriptorium.jobs.jar"));
+      Path nativeJar;
+      try (Stream<Path> natives = Files.list(Paths.get(System.getProperty("scriptorium.native.dir")))) {
+        nativeJar = natives.filter(p -> p.getFileName().toString().startsWith("pytorch-native-cpu")).findFirst()
+            .orElseThrow();
+      }
+      Files.createDirectories(work);
+      return new Build(Files.copy(jobsJar, work.resolve(jobsJar.getFileName())), nativeJar,
+          Files.readString(Paths.get(System.getProperty("scriptorium.spark.classpath"))),
+          Paths.get(System.getProperty("scriptorium.repo.dir", "..")).toAbsolutePath().normalize());
+    }
+
+    /**
+     * The spark-submit settings every cluster test shares: the driver on loopback without a UI, executors that find
+     * libtorch, run it on one thread and keep their temporary files (the node's bundle cache) in {@code executorTmp}.
+     */
+    List<String> commonConf(Path executorTmp) {
+      return List.of(
+          "--conf", "spark.driver.host=127.0.0.1",
+          "--conf", "spark.driver.bindAddress=127.0.0.1",
+          "--conf", "spark.ui.enabled=false",
+          "--conf", "spark.executor.extraClassPath=" + nativeJar,
+          "--conf", "spark.executor.extraJavaOptions=-Dai.djl.offline=true -Dai.djl.pytorch.num_threads=1"
+              + " -Dai.djl.pytorch.num_interop_threads=1 -Djava.io.tmpdir=" + executorTmp);
+    }
+  }
+
+  /** A one-core local session of the test JVM, to read what a cluster run wrote; the caller stops it. */
+  static SparkSession readerSession(String appName) {
+    return Scriptorium.configure(SparkSession.builder())
+        .master("local[1]").appName(appName)
+        .config("spark.ui.enabled", "false")
+        .config("spark.driver.host", "127.0.0.1")
+        .config("spark.sql.shuffle.partitions", "1")
+        .config("spark.databricks.delta.snapshotPartitions", "1")
+        .getOrCreate();
+  }
 
   private final Path dir;
   private final Path sparkHome;

@@ -2,20 +2,18 @@ package io.scriptorium.jobs;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
+import io.scriptorium.model.Sha256;
 import io.scriptorium.pipeline.S3TestServer;
-import io.scriptorium.pipeline.Scriptorium;
 import io.scriptorium.pipeline.TestPages;
 import io.scriptorium.pipeline.TinyBundleFiles;
 import io.scriptorium.testing.ClusterTest;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.nio.file.Paths;
-import java.security.MessageDigest;
 import java.time.Duration;
 import java.time.LocalDateTime;
 import java.time.format.DateTimeFormatter;
 import java.util.ArrayList;
-import java.util.HexFormat;
 import java.util.List;
 import java.util.Locale;
 import java.util.Map;
@@ -51,14 +49,7 @@ class StandaloneClusterIT {
   void digitizeOnAStandaloneClusterLoadsTheModelOncePerExecutorAndSurvivesAKilledExecutor() throws Exception {
     String stamp = LocalDateTime.now().format(DateTimeFormatter.ofPattern("yyyyMMdd-HHmmss"));
     Path work = Paths.get(System.getProperty("scriptorium.it.dir", "target/cluster-it")).toAbsolutePath().resolve(stamp);
-    Path repo = Paths.get(System.getProperty("scriptorium.repo.dir", "..")).toAbsolutePath().normalize();
-    Path jobsJar = Paths.get(System.getProperty("scriptorium.jobs.jar"));
-    Path nativeJar;
-    try (Stream<Path> natives = Files.list(Paths.get(System.getProperty("scriptorium.native.dir")))) {
-      nativeJar = natives.filter(p -> p.getFileName().toString().startsWith("pytorch-native-cpu")).findFirst().orElseThrow();
-    }
-    String sparkJars = Files.readString(Paths.get(System.getProperty("scriptorium.spark.classpath")));
-    assertThat(jobsJar).exists();
+    LocalCluster.Build build = LocalCluster.Build.of(work);
 
     String suffix = Long.toHexString(System.nanoTime());
     String pagesBucket = "cluster-pages-" + suffix;
@@ -69,7 +60,7 @@ class StandaloneClusterIT {
     long start = System.nanoTime();
 
     try (S3TestServer s3 = S3TestServer.start(ACCESS_KEY, SECRET_KEY);
-        LocalCluster cluster = new LocalCluster(work, sparkJars, LOG4J2, repo.resolve("bin/jvm.opts"))) {
+        LocalCluster cluster = new LocalCluster(work, build.sparkJars(), LOG4J2, build.repo().resolve("bin/jvm.opts"))) {
       s3.createBucket(pagesBucket);
       s3.createBucket(modelsBucket);
       for (int i = 1; i <= PAGES; i++) {
@@ -82,21 +73,15 @@ class StandaloneClusterIT {
       List<String> submit = new ArrayList<>(List.of(
           "--verbose", "--deploy-mode", "client", "--name", "scriptorium-cluster-it",
           "--class", "io.scriptorium.jobs.Main",
-          "--conf", "spark.driver.host=127.0.0.1",
-          "--conf", "spark.driver.bindAddress=127.0.0.1",
-          "--conf", "spark.ui.enabled=false",
           "--conf", "spark.executor.cores=2",
           "--conf", "spark.cores.max=4",
           "--conf", "spark.executor.memory=900m",
           "--conf", "spark.sql.shuffle.partitions=4",
           "--conf", "spark.databricks.delta.snapshotPartitions=2",
-          // pytorch-native-cpu is not in the -all jar: the executors find it where it is installed
-          "--conf", "spark.executor.extraClassPath=" + nativeJar,
-          "--conf", "spark.executor.extraJavaOptions=-Dai.djl.offline=true -Dai.djl.pytorch.num_threads=1"
-              + " -Dai.djl.pytorch.num_interop_threads=1 -Djava.io.tmpdir=" + executorTmp,
           "--conf", "spark.scriptorium.pagesPerPartition=1",
           "--conf", "spark.scriptorium.task.pagesInFlight=2",
           "--conf", "spark.scriptorium.progress.intervalSeconds=5"));
+      submit.addAll(build.commonConf(executorTmp));
       for (String bucket : List.of(pagesBucket, modelsBucket)) {
         Map<String, String> settings = new TreeMap<>(s3.bucketSettings(bucket, work.resolve("s3a-buffer").toString()));
         settings.putAll(S3TestServer.credentials(bucket, ACCESS_KEY, SECRET_KEY));
@@ -105,7 +90,7 @@ class StandaloneClusterIT {
           submit.add("spark.hadoop." + k + "=" + v);
         });
       }
-      submit.addAll(List.of(jobsJar.toString(), "digitize",
+      submit.addAll(List.of(build.jobsJar().toString(), "digitize",
           "--input", "s3a://" + pagesBucket + "/incoming/",
           "--model", "s3a://" + modelsBucket + "/hunyuan-tiny/",
           "--warehouse", warehouse.toUri().toString(),
@@ -145,8 +130,7 @@ class StandaloneClusterIT {
       assertThat(executorsThatRanTheModel).isGreaterThanOrEqualTo(2);
 
       // the bundle came from s3a into the executors' node cache, named by its manifest hash, fetched once per node
-      String sha = HexFormat.of().formatHex(
-          MessageDigest.getInstance("SHA-256").digest(TinyBundleFiles.read().get("manifest.json")));
+      String sha = Sha256.hex(TinyBundleFiles.read().get("manifest.json"));
       try (Stream<Path> cached = Files.list(executorTmp.resolve("scriptorium-bundles"))) {
         assertThat(cached.map(p -> p.getFileName().toString())).containsExactly(sha);
       }
@@ -204,13 +188,7 @@ class StandaloneClusterIT {
 
   /** Every page once in pages, every (page, task) once in raw_outputs, all ok; read with a local session. */
   private static void assertExactlyOnce(Path warehouse) {
-    SparkSession spark = Scriptorium.configure(SparkSession.builder())
-        .master("local[1]").appName("cluster-it-check")
-        .config("spark.ui.enabled", "false")
-        .config("spark.driver.host", "127.0.0.1")
-        .config("spark.sql.shuffle.partitions", "1")
-        .config("spark.databricks.delta.snapshotPartitions", "1")
-        .getOrCreate();
+    SparkSession spark = LocalCluster.readerSession("cluster-it-check");
     try {
       spark.read().format("delta").load(warehouse.resolve("pages").toString()).createOrReplaceTempView("pages");
       spark.read().format("delta").load(warehouse.resolve("raw_outputs").toString()).createOrReplaceTempView("raw_outputs");
