@@ -210,7 +210,7 @@ public final class RuntimeBenchmark {
     RuntimeProbe.DecodeCost single = null;
     for (int b : new int[] {1, 4, 8, 16}) {
       // the decode step alone, as the scheduler runs it once the batch is full (ramp-up and prefill left out)
-      RuntimeProbe.DecodeCost c = RuntimeProbe.decodeCost(source, device, b, SHORT_CONTEXT, 8);
+      RuntimeProbe.DecodeCost c = RuntimeProbe.decodeCost(source, device, b, SHORT_CONTEXT, 16);
       double tokensPerSecond = b / (c.stepMs() / 1e3);
       if (b == 1) {
         base = tokensPerSecond;
