@@ -9,6 +9,7 @@ import static org.apache.spark.sql.functions.size;
 import static org.apache.spark.sql.functions.when;
 
 import io.scriptorium.model.Prompt;
+import io.scriptorium.model.Sha256;
 import io.scriptorium.pipeline.DigitizeOptions;
 import io.scriptorium.pipeline.ScriptoriumConf;
 import io.scriptorium.pipeline.UserPredicate;
@@ -28,14 +29,11 @@ import io.scriptorium.pipeline.warehouse.Warehouse;
 import java.io.IOException;
 import java.io.InputStream;
 import java.io.UncheckedIOException;
-import java.security.MessageDigest;
-import java.security.NoSuchAlgorithmException;
 import java.sql.Date;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.Arrays;
 import java.util.HashMap;
-import java.util.HexFormat;
 import java.util.Iterator;
 import java.util.List;
 import java.util.Map;
@@ -628,16 +626,9 @@ public final class PagePlanner {
     private String fileSha256(String uri) throws PageFailure {
       Path path = new Path(uri);
       try (InputStream in = path.getFileSystem(conf.value()).open(path)) {
-        MessageDigest digest = MessageDigest.getInstance("SHA-256");
-        byte[] buffer = new byte[1 << 16];
-        for (int n = in.read(buffer); n >= 0; n = in.read(buffer)) {
-          digest.update(buffer, 0, n);
-        }
-        return HexFormat.of().formatHex(digest.digest());
+        return Sha256.hex(in);
       } catch (IOException e) {
         throw PageFailure.ofFile(ErrorClass.IO_ERROR, uri, "cannot read: " + e.getMessage(), e);
-      } catch (NoSuchAlgorithmException e) {
-        throw new IllegalStateException("SHA-256 is missing from this JVM", e);
       }
     }
   }
