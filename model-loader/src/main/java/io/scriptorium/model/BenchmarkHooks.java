@@ -36,10 +36,8 @@ public final class BenchmarkHooks {
     private final KvCache cache;
     private final int rows;
     private final int width;
-    private final long weightBytes;
-    private final long kvBytesPerToken;
-    private final long parameters;
-    private final long attentionFlopsPerCachedToken;
+    private final Manifest.Llm llm;
+    private final int bytesPerValue;
     private NDArray tokens;
     private NDArray lengths;
     private int context;
@@ -52,13 +50,8 @@ public final class BenchmarkHooks {
       this.rows = rows;
       this.context = context;
       this.width = width;
-      int bytesPerValue = KvCache.dataType(manifest.dtype()).getNumOfBytes();
-      this.weightBytes = manifest.llm().decodeParameters() * bytesPerValue;
-      this.kvBytesPerToken = manifest.llm().kvBytesPerToken(bytesPerValue);
-      this.parameters = manifest.llm().decodeParameters();
-      // per row, layer and query head: one query-key and one weight-value product of head_dim per cached token
-      this.attentionFlopsPerCachedToken = 4L * manifest.llm().numLayers() * manifest.llm().numHeads()
-          * manifest.llm().headDim();
+      this.llm = manifest.llm();
+      this.bytesPerValue = KvCache.dataType(manifest.dtype()).getNumOfBytes();
       this.tokens = state.create(new long[rows]);
       long[] start = new long[rows];
       java.util.Arrays.fill(start, context);
@@ -105,7 +98,7 @@ public final class BenchmarkHooks {
 
     /** Bytes of the decoder's weights, all read by every step. */
     public long weightBytes() {
-      return weightBytes;
+      return llm.decodeParameters() * bytesPerValue;
     }
 
     /**
@@ -113,12 +106,14 @@ public final class BenchmarkHooks {
      * per row (the tied embedding included, as the output head), and the attention over the cached tokens.
      */
     public long flopsPerStep(long context) {
-      return rows * (2L * parameters + attentionFlopsPerCachedToken * context);
+      // per row, layer and query head: one query-key and one weight-value product of head_dim per cached token
+      long attention = 4L * llm.numLayers() * llm.numHeads() * llm.headDim() * context;
+      return rows * (2L * llm.decodeParameters() + attention);
     }
 
     /** Bytes of keys and values one cached token of one row holds. */
     public long kvBytesPerToken() {
-      return kvBytesPerToken;
+      return llm.kvBytesPerToken(bytesPerValue);
     }
 
     @Override
