@@ -84,6 +84,7 @@ final class LocalCluster implements AutoCloseable {
   private final Map<String, Process> processes = new LinkedHashMap<>();
   private final List<Process> workers = new ArrayList<>();
   private final List<Path> workerDirs = new ArrayList<>();
+  private final List<String> workerOptions = new ArrayList<>();
   private int masterPort;
   private int masterUiPort;
 
@@ -128,6 +129,15 @@ final class LocalCluster implements AutoCloseable {
     }
   }
 
+  /**
+   * Makes each worker started next offer one GPU, found by {@code discoveryScript} (Spark's discovery contract: it
+   * prints {@code {"name": "gpu", "addresses": [...]}}), as {@code SPARK_WORKER_OPTS} would on a GPU node.
+   */
+  void offerOneGpuPerWorker(Path discoveryScript) {
+    workerOptions.add("-Dspark.worker.resource.gpu.amount=1");
+    workerOptions.add("-Dspark.worker.resource.gpu.discoveryScript=" + discoveryScript);
+  }
+
   /** Starts the master and the workers and waits until every worker has registered. */
   void start(int workerCount, int coresPerWorker, String memoryPerWorker, Duration timeout) throws Exception {
     masterPort = freePort();
@@ -137,7 +147,9 @@ final class LocalCluster implements AutoCloseable {
     for (int i = 1; i <= workerCount; i++) {
       Path work = Files.createDirectories(dir.resolve("worker-" + i));
       workerDirs.add(work);
-      workers.add(launch("worker-" + i, List.of("-Xmx256m"), List.of("org.apache.spark.deploy.worker.Worker",
+      List<String> jvmOptions = new ArrayList<>(List.of("-Xmx256m"));
+      jvmOptions.addAll(workerOptions);
+      workers.add(launch("worker-" + i, jvmOptions, List.of("org.apache.spark.deploy.worker.Worker",
           "--host", "127.0.0.1", "--cores", String.valueOf(coresPerWorker), "--memory", memoryPerWorker,
           "--webui-port", String.valueOf(freePort()), "--work-dir", work.toString(), masterUrl())));
     }

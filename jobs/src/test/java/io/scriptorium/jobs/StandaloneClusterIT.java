@@ -2,6 +2,8 @@ package io.scriptorium.jobs;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
+import com.fasterxml.jackson.databind.JsonNode;
+import com.fasterxml.jackson.databind.ObjectMapper;
 import io.scriptorium.model.Sha256;
 import io.scriptorium.pipeline.S3TestServer;
 import io.scriptorium.pipeline.TestPages;
@@ -17,7 +19,9 @@ import java.util.ArrayList;
 import java.util.List;
 import java.util.Locale;
 import java.util.Map;
+import java.util.Set;
 import java.util.TreeMap;
+import java.util.TreeSet;
 import java.util.UUID;
 import java.util.concurrent.TimeUnit;
 import java.util.regex.Matcher;
@@ -34,7 +38,8 @@ import org.junit.jupiter.api.Test;
  * jar's S3A), the warehouse on local disk. One executor JVM is killed with SIGKILL while the model runs.
  *
  * <p>Checks: the job succeeds; every (page, task) is in the tables exactly once; each executor JVM loaded the model
- * once however many tasks it ran; the bundle was fetched into the executors' node cache (not the driver's); the S3
+ * once however many tasks it ran; the workers offer a GPU that only the inference stages request (Spark's event log
+ * shows their task profile, and the commit stages under the default one); the bundle was fetched into the executors' node cache (not the driver's); the S3
  * secret appears in no process's log, and spark-submit --verbose prints it redacted.
  */
 @ClusterTest
@@ -69,7 +74,15 @@ class StandaloneClusterIT {
       }
       TinyBundleFiles.read().forEach((name, bytes) -> s3.put(modelsBucket, "hunyuan-tiny/" + name, bytes));
 
+      // each worker offers one GPU (a script that names it; the model still runs on CPU), which only the inference
+      // stage requests (spark.scriptorium.inference.gpusPerTask): one inference task per executor at a time, and
+      // the executor's second core free for commits
+      Path gpuScript = work.resolve("fake-gpu.sh");
+      Files.writeString(gpuScript, "#!/bin/sh\necho '{\"name\": \"gpu\", \"addresses\": [\"0\"]}'\n");
+      gpuScript.toFile().setExecutable(true);
+      cluster.offerOneGpuPerWorker(gpuScript);
       cluster.start(2, 2, "2g", Duration.ofMinutes(3));
+      Path events = Files.createDirectories(work.resolve("events"));
       List<String> submit = new ArrayList<>(List.of(
           "--verbose", "--deploy-mode", "client", "--name", "scriptorium-cluster-it",
           "--class", "io.scriptorium.jobs.Main",
@@ -80,7 +93,12 @@ class StandaloneClusterIT {
           "--conf", "spark.databricks.delta.snapshotPartitions=2",
           "--conf", "spark.scriptorium.pagesPerPartition=1",
           "--conf", "spark.scriptorium.task.pagesInFlight=2",
-          "--conf", "spark.scriptorium.progress.intervalSeconds=5"));
+          "--conf", "spark.scriptorium.progress.intervalSeconds=5",
+          "--conf", "spark.executor.resource.gpu.amount=1",
+          "--conf", "spark.scriptorium.inference.gpusPerTask=1",
+          "--conf", "spark.eventLog.enabled=true",
+          "--conf", "spark.eventLog.compress=false",
+          "--conf", "spark.eventLog.dir=" + events.toUri()));
       submit.addAll(build.commonConf(executorTmp));
       for (String bucket : List.of(pagesBucket, modelsBucket)) {
         Map<String, String> settings = new TreeMap<>(s3.bucketSettings(bucket, work.resolve("s3a-buffer").toString()));
@@ -109,6 +127,9 @@ class StandaloneClusterIT {
       assertThat(killed.pid()).isPositive();
       assertThat(driverLog).containsPattern("Lost executor " + killed.executorId() + "\\b");
       assertExactlyOnce(warehouse);
+
+      // stage-level scheduling: inference stages under the profile that requests the GPU, commit stages without it
+      assertInferenceAloneRequestedTheGpu(events);
 
       // (a) one model load per executor JVM, however many tasks it ran
       Map<String, Path> executorDirs = cluster.executorDirs();
@@ -202,6 +223,58 @@ class StandaloneClusterIT {
     } finally {
       spark.stop();
     }
+  }
+
+  /**
+   * From Spark's event log (Spark 4 writes it rolled: a directory of {@code events_*} files): the stage that runs the
+   * model (it writes the chunk's results, {@code parquet at ChunkInference}) ran under the task profile that requests
+   * one GPU; the stages before it that read and shuffle the plan, and every stage of a chunk commit (the
+   * fair-scheduler pool {@code scriptorium-commit}), under the default profile, 0.
+   */
+  private static void assertInferenceAloneRequestedTheGpu(Path events) throws Exception {
+    ObjectMapper json = new ObjectMapper();
+    Set<Integer> gpuProfiles = new TreeSet<>();
+    Map<Integer, Integer> profileOfStage = new TreeMap<>();
+    Set<Integer> inferenceStages = new TreeSet<>();
+    Set<Integer> planStages = new TreeSet<>();
+    Set<Integer> commitStages = new TreeSet<>();
+    List<Path> files;
+    try (Stream<Path> walk = Files.walk(events)) {
+      files = walk.filter(p -> p.getFileName().toString().startsWith("events_")).sorted().toList();
+    }
+    assertThat(files).as("event log files").isNotEmpty();
+    for (Path file : files) {
+      for (String line : Files.readAllLines(file)) {
+        JsonNode event = json.readTree(line);
+        JsonNode properties = event.path("Properties");
+        switch (event.path("Event").asText()) {
+          case "SparkListenerResourceProfileAdded" -> {
+            if (event.path("Task Resource Requests").path("gpu").path("Amount").asDouble() == 1.0) {
+              gpuProfiles.add(event.path("Resource Profile Id").asInt());
+            }
+          }
+          case "SparkListenerStageSubmitted" -> {
+            JsonNode info = event.path("Stage Info");
+            int stage = info.path("Stage ID").asInt();
+            profileOfStage.put(stage, info.path("Resource Profile Id").asInt(-1));
+            if ("scriptorium-commit".equals(properties.path("spark.scheduler.pool").asText())) {
+              commitStages.add(stage);
+            } else if (properties.path("spark.job.description").asText().contains(": infer ")) {
+              (info.path("Stage Name").asText().startsWith("parquet at ChunkInference") ? inferenceStages
+                  : planStages).add(stage);
+            }
+          }
+          default -> { }
+        }
+      }
+    }
+    assertThat(gpuProfiles).as("task profiles requesting one GPU").hasSize(1);
+    assertThat(inferenceStages).as("inference stages").isNotEmpty();
+    assertThat(inferenceStages.stream().map(profileOfStage::get)).as("inference stages' profiles")
+        .containsOnly(gpuProfiles.iterator().next());
+    assertThat(planStages.stream().map(profileOfStage::get)).as("plan stages' profiles").containsOnly(0);
+    assertThat(commitStages).as("commit stages").isNotEmpty();
+    assertThat(commitStages.stream().map(profileOfStage::get)).as("commit stages' profiles").containsOnly(0);
   }
 
   private static int count(String text, String needle) {

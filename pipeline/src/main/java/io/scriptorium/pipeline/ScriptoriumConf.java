@@ -83,6 +83,16 @@ public final class ScriptoriumConf {
   public static final String PAGES_PER_PARTITION = PREFIX + "pagesPerPartition";
   public static final int PAGES_PER_PARTITION_DEFAULT = 8;
 
+  /**
+   * GPUs each inference task requests through Spark's stage-level scheduling (a fraction up to 0.5 lets tasks share one:
+   * 0.25 runs four per GPU), so that only the inference stage waits for a GPU share and commits and planning run on the
+   * executors' other cores. 0 requests none for inference (then {@code spark.task.resource.gpu.amount}, which every
+   * task of the job pays, decides). Needs {@code spark.executor.resource.gpu.amount}, a cluster manager (standalone,
+   * YARN, Kubernetes) and dynamic allocation off; {@code InferenceResources} says why when it cannot apply.
+   */
+  public static final String INFERENCE_GPUS_PER_TASK = PREFIX + "inference.gpusPerTask";
+  public static final double INFERENCE_GPUS_PER_TASK_DEFAULT = 0;
+
   /** DPI at which PDF pages are rendered. */
   public static final String PDF_DPI = PREFIX + "pdf.dpi";
   public static final int PDF_DPI_DEFAULT = 200;
@@ -194,6 +204,7 @@ public final class ScriptoriumConf {
         Map.entry(INTRA_OP_THREADS, String.valueOf(INTRA_OP_THREADS_DEFAULT)),
         Map.entry(PAGES_IN_FLIGHT, String.valueOf(PAGES_IN_FLIGHT_DEFAULT)),
         Map.entry(PAGES_PER_PARTITION, String.valueOf(PAGES_PER_PARTITION_DEFAULT)),
+        Map.entry(INFERENCE_GPUS_PER_TASK, "0"),
         Map.entry(PDF_DPI, String.valueOf(PDF_DPI_DEFAULT)),
         Map.entry(MAX_DECLARED_PIXELS, String.valueOf(MAX_DECLARED_PIXELS_DEFAULT)),
         Map.entry(CHUNK_PAGES, String.valueOf(CHUNK_PAGES_DEFAULT)),
@@ -262,6 +273,21 @@ public final class ScriptoriumConf {
 
   public int pagesPerPartition() {
     return positiveInt(PAGES_PER_PARTITION, PAGES_PER_PARTITION_DEFAULT);
+  }
+
+  /** {@link #INFERENCE_GPUS_PER_TASK}: 0, a fraction up to 0.5, or a whole number (Spark's rule for task amounts). */
+  public double inferenceGpusPerTask() {
+    String raw = string(INFERENCE_GPUS_PER_TASK, "0");
+    try {
+      double value = Double.parseDouble(raw);
+      if (value >= 0 && (value <= 0.5 || (value == Math.rint(value) && value <= 1024))) {
+        return value;
+      }
+    } catch (NumberFormatException e) {
+      // fall through to the error below
+    }
+    throw new IllegalArgumentException("Invalid value for " + INFERENCE_GPUS_PER_TASK + ": '" + raw
+        + "' (expected 0, a fraction up to 0.5 such as 0.25, or a whole number of GPUs; default 0)");
   }
 
   public int chunkPages() {

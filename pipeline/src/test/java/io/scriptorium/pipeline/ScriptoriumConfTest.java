@@ -73,6 +73,8 @@ class ScriptoriumConfTest {
         new Setting(ScriptoriumConf.PAGES_IN_FLIGHT, ScriptoriumConf::pagesInFlight, 4, "2", 2, NOT_A_POSITIVE_INT),
         new Setting(ScriptoriumConf.PAGES_PER_PARTITION, ScriptoriumConf::pagesPerPartition, 8, "32", 32,
             NOT_A_POSITIVE_INT),
+        new Setting(ScriptoriumConf.INFERENCE_GPUS_PER_TASK, ScriptoriumConf::inferenceGpusPerTask, 0.0, "0.25",
+            0.25, List.of("-1", "0.75", "1.5", "quarter", "", "NaN")),
         new Setting(ScriptoriumConf.PDF_DPI, c -> c.pageOptions().pdfDpi(), 200, "300", 300,
             concat(NOT_A_POSITIVE_INT, "2401")),
         new Setting(ScriptoriumConf.MAX_DECLARED_PIXELS, c -> c.pageOptions().maxDeclaredPixels(), 178_956_970L,

@@ -18,7 +18,9 @@ import java.util.regex.Pattern;
 import java.util.stream.Collectors;
 import org.apache.hadoop.fs.Path;
 import org.apache.spark.SparkContext;
+import org.apache.spark.api.java.JavaRDD;
 import org.apache.spark.api.java.function.MapPartitionsFunction;
+import org.apache.spark.resource.ResourceProfile;
 import org.apache.spark.scheduler.SparkListener;
 import org.apache.spark.scheduler.SparkListenerExecutorRemoved;
 import org.apache.spark.sql.Column;
@@ -66,20 +68,26 @@ public final class ChunkInference {
   private final PartitionInference.Settings settings;
   private final ModelInfo model;
   private final int pagesPerPartition;
+  private final ResourceProfile profile;
   private final ExecutorExits exits = new ExecutorExits();
 
-  public ChunkInference(SparkSession spark, PartitionInference inference, ModelInfo model, int pagesPerPartition) {
-    this(spark, inference, inference.settings(), model, pagesPerPartition);
+  /**
+   * @param profile the inference stage's task resources ({@link InferenceResources#forInference}); null: the job's
+   */
+  public ChunkInference(SparkSession spark, PartitionInference inference, ModelInfo model, int pagesPerPartition,
+      ResourceProfile profile) {
+    this(spark, inference, inference.settings(), model, pagesPerPartition, profile);
   }
 
   /** With any function of plan rows to {@link PartitionInference#RESULT_SCHEMA} rows (tests inject faults). */
   ChunkInference(SparkSession spark, MapPartitionsFunction<Row, Row> inference, PartitionInference.Settings settings,
-      ModelInfo model, int pagesPerPartition) {
+      ModelInfo model, int pagesPerPartition, ResourceProfile profile) {
     this.spark = spark;
     this.inference = inference;
     this.settings = settings;
     this.model = model;
     this.pagesPerPartition = pagesPerPartition;
+    this.profile = profile;
   }
 
   /**
@@ -197,8 +205,7 @@ public final class ChunkInference {
     spark.sparkContext().setJobDescription("scriptorium " + settings.runId() + " " + what);
     int exitsBefore = exits.count();
     try {
-      PagePlanner.partitionByPages(rows, pageCount, pagesPerPartition)
-          .mapPartitions(inference, Encoders.row(PartitionInference.RESULT_SCHEMA))
+      results(PagePlanner.partitionByPages(rows, pageCount, pagesPerPartition))
           .write().mode("overwrite").parquet(path);
       return null;
     } catch (Exception e) { // Spark throws the checked SparkException without declaring it
@@ -209,6 +216,16 @@ public final class ChunkInference {
       delete(path);
       return new Failure(reason, e, exits.since(exitsBefore));
     }
+  }
+
+  /** The inference stage: with its own task resources (an RDD stage carries them), or as a Dataset operator. */
+  private Dataset<Row> results(Dataset<Row> pages) {
+    if (profile == null) {
+      return pages.mapPartitions(inference, Encoders.row(PartitionInference.RESULT_SCHEMA));
+    }
+    MapPartitionsFunction<Row, Row> infer = inference; // the closure must not capture this
+    JavaRDD<Row> rows = pages.javaRDD().withResources(profile).mapPartitions(infer::call);
+    return spark.createDataFrame(rows, PartitionInference.RESULT_SCHEMA);
   }
 
   /** Spark's reason for the last failure of the task that aborted the job; null when the job failed otherwise. */

@@ -23,7 +23,8 @@ import org.slf4j.LoggerFactory;
  *   <li><b>Bundle.</b> A bundle URI is replaced by its local copy in the node's cache ({@link BundleCache},
  *       {@link ScriptoriumConf#MODEL_CACHE_DIR}).
  *   <li><b>Device.</b> With {@code spark.scriptorium.device=gpu} (or {@code gpu:N}) the model runs on the GPU Spark
- *       assigned to the task ({@code spark.executor.resource.gpu.amount}, {@code spark.task.resource.gpu.amount}):
+ *       assigned to the task ({@code spark.executor.resource.gpu.amount}, and {@code spark.scriptorium.inference.gpusPerTask}
+ *       or {@code spark.task.resource.gpu.amount}):
  *       {@code gpu:<first assigned address>}. Tasks of one executor share its GPU and its one runtime (a fractional
  *       task amount such as 0.25 lets four tasks feed one model). When GPU was requested but Spark assigned none, the
  *       executor runs on CPU and warns once. In local mode, where Spark schedules no resources unless told to, the
@@ -89,7 +90,7 @@ public final class ModelPlacement {
     }
     if (WARNED_NO_GPU.compareAndSet(false, true)) {
       LOG.warn("{}={} but Spark assigned no GPU to this executor's tasks (assigned: {}); running the model on CPU."
-          + " Request GPUs with spark.executor.resource.gpu.amount, spark.task.resource.gpu.amount and"
+          + " Request GPUs with spark.executor.resource.gpu.amount, spark.scriptorium.inference.gpusPerTask and"
           + " spark.executor.resource.gpu.discoveryScript (conf/spark-defaults.conf.gpu.template)",
           ScriptoriumConf.DEVICE, device, assigned);
     }

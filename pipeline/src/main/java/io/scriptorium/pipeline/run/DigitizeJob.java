@@ -26,6 +26,7 @@ import io.scriptorium.pipeline.RerunOptions;
 import io.scriptorium.pipeline.RunSummary;
 import io.scriptorium.pipeline.ScriptoriumConf;
 import io.scriptorium.pipeline.infer.ChunkInference;
+import io.scriptorium.pipeline.infer.InferenceResources;
 import io.scriptorium.pipeline.infer.ModelPlacement;
 import io.scriptorium.pipeline.infer.PageErrors;
 import io.scriptorium.pipeline.infer.PartitionInference;
@@ -45,6 +46,7 @@ import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.TreeMap;
+import org.apache.spark.resource.ResourceProfile;
 import org.apache.spark.sql.Column;
 import org.apache.spark.sql.Dataset;
 import org.apache.spark.sql.Row;
@@ -117,6 +119,9 @@ public final class DigitizeJob {
   private RunSummary execute(
       String command, Map<String, Object> arguments, String collection, Date batchDate, boolean waitForLive,
       RuntimeConfig runtime, ModelInfo model, List<TaskSpec> tasks, java.util.function.Supplier<Dataset<Row>> planning) {
+    // before the run starts: executors without a GPU to share are a configuration error, not a failed run
+    ResourceProfile inferenceProfile =
+        InferenceResources.forInference(spark.sparkContext().getConf(), conf.inferenceGpusPerTask());
     String runId = Ids.newRunId();
     long start = System.nanoTime();
     runLog.started(runId, command, RunLog.toJson(arguments), collection, batchDate, model, waitForLive);
@@ -171,7 +176,7 @@ public final class DigitizeJob {
             String staging = warehouse.root() + "/_staging/" + runId + "/chunks/" + chunk.getKey();
             String name = "chunk " + (++inferred) + "/" + chunkSizes.size();
             long inferStart = System.nanoTime();
-            new ChunkInference(spark, inference, model, conf.pagesPerPartition())
+            new ChunkInference(spark, inference, model, conf.pagesPerPartition(), inferenceProfile)
                 .run(rows, chunk.getValue(), staging, name);
             String inferSeconds = seconds(inferStart);
             // Committed on the committer's thread while the next chunk infers on this one.
