@@ -94,6 +94,10 @@ class StandaloneClusterIT {
           "--conf", "spark.scriptorium.pagesPerPartition=1",
           "--conf", "spark.scriptorium.task.pagesInFlight=2",
           "--conf", "spark.scriptorium.progress.intervalSeconds=5",
+          // chunks of 4 pages at least, raised to 4 waves over the 2 inference slots (one GPU per executor): 8 pages,
+          // so 2 chunks, the first committed beside the second's inference; both executors counted at planning
+          "--conf", "spark.scriptorium.commit.chunkPages=4",
+          "--conf", "spark.scheduler.minRegisteredResourcesRatio=1.0",
           "--conf", "spark.executor.resource.gpu.amount=1",
           "--conf", "spark.scriptorium.inference.gpusPerTask=1",
           "--conf", "spark.eventLog.enabled=true",
@@ -127,6 +131,8 @@ class StandaloneClusterIT {
       assertThat(killed.pid()).isPositive();
       assertThat(driverLog).containsPattern("Lost executor " + killed.executorId() + "\\b");
       assertExactlyOnce(warehouse);
+
+      assertThat(driverLog).as("chunks sized to the cluster's inference slots").contains("2 chunk(s) of up to 8 pages");
 
       // stage-level scheduling: inference stages under the profile that requests the GPU, commit stages without it
       assertInferenceAloneRequestedTheGpu(events);

@@ -2,6 +2,7 @@ package io.scriptorium.pipeline.infer;
 
 import io.scriptorium.pipeline.ScriptoriumConf;
 import org.apache.spark.SparkConf;
+import org.apache.spark.SparkContext;
 import org.apache.spark.resource.ResourceProfile;
 import org.apache.spark.resource.ResourceProfileBuilder;
 import org.apache.spark.resource.TaskResourceRequests;
@@ -63,5 +64,30 @@ public final class InferenceResources {
     LOG.info("Inference tasks request {} GPU each (resource profile {}); other tasks request cores only",
         gpusPerTask, profile.id());
     return profile;
+  }
+
+  /**
+   * How many inference tasks a cluster runs at once: its registered cores over {@code spark.task.cpus}, and where
+   * inference tasks request a GPU share ({@code gpusPerTask}, else {@code spark.task.resource.gpu.amount}), no more
+   * than the executors' GPUs hold shares. At least 1.
+   */
+  public static int concurrentTasks(SparkContext context, double gpusPerTask) {
+    SparkConf conf = context.getConf();
+    int executors = Math.max(1, context.statusTracker().getExecutorInfos().length - 1); // less the driver
+    double share = gpusPerTask > 0 ? gpusPerTask : conf.getDouble(TASK_GPUS, 0);
+    return concurrentTasks(context.defaultParallelism(), conf.getInt("spark.task.cpus", 1),
+        share, executors, conf.getDouble(EXECUTOR_GPUS, 0));
+  }
+
+  /** {@link #concurrentTasks(SparkContext, double)} from its figures; {@code gpuShare} 0: tasks request no GPU. */
+  static int concurrentTasks(int cores, int cpusPerTask, double gpuShare, int executors, double gpusPerExecutor) {
+    int slots = cores / Math.max(1, cpusPerTask);
+    if (gpuShare > 0) {
+      // a share of 0.25 is a quarter of one GPU (Spark: 4 tasks per GPU); a whole number takes that many GPUs
+      long perExecutor = gpuShare < 1 ? (long) Math.floor(1 / gpuShare + 1e-9) * (long) Math.floor(gpusPerExecutor)
+          : (long) Math.floor(gpusPerExecutor / gpuShare + 1e-9);
+      slots = (int) Math.min(slots, perExecutor * executors);
+    }
+    return Math.max(1, slots);
   }
 }

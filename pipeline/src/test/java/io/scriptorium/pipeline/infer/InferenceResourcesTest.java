@@ -56,4 +56,15 @@ class InferenceResourcesTest {
           .hasMessageContaining(InferenceResources.EXECUTOR_GPUS);
     }
   }
+
+  @Test
+  void concurrentTasksAreTheCoresUnlessTheGpusHoldFewerShares() {
+    assertThat(InferenceResources.concurrentTasks(128, 1, 0, 16, 0)).as("no GPU: the cores").isEqualTo(128);
+    assertThat(InferenceResources.concurrentTasks(128, 2, 0, 16, 1)).as("two cores a task").isEqualTo(64);
+    assertThat(InferenceResources.concurrentTasks(128, 1, 0.25, 16, 1)).as("16 GPUs, 4 shares each").isEqualTo(64);
+    assertThat(InferenceResources.concurrentTasks(8, 1, 0.25, 4, 1)).as("fewer cores than shares").isEqualTo(8);
+    assertThat(InferenceResources.concurrentTasks(96, 1, 2, 3, 4)).as("2 GPUs a task, 4 per executor").isEqualTo(6);
+    assertThat(InferenceResources.concurrentTasks(8, 1, 0.3, 2, 1)).as("0.3: 3 per GPU").isEqualTo(6);
+    assertThat(InferenceResources.concurrentTasks(1, 4, 0, 1, 0)).as("at least one").isEqualTo(1);
+  }
 }
