@@ -20,7 +20,6 @@ import org.apache.hadoop.fs.Path;
 import org.apache.spark.SparkContext;
 import org.apache.spark.api.java.JavaRDD;
 import org.apache.spark.api.java.function.MapPartitionsFunction;
-import org.apache.spark.resource.ResourceProfile;
 import org.apache.spark.scheduler.SparkListener;
 import org.apache.spark.scheduler.SparkListenerExecutorRemoved;
 import org.apache.spark.sql.Column;
@@ -67,27 +66,21 @@ public final class ChunkInference {
   private final MapPartitionsFunction<Row, Row> inference;
   private final PartitionInference.Settings settings;
   private final ModelInfo model;
-  private final int pagesPerPartition;
-  private final ResourceProfile profile;
+  private final InferenceStage stage;
   private final ExecutorExits exits = new ExecutorExits();
 
-  /**
-   * @param profile the inference stage's task resources ({@link InferenceResources#forInference}); null: the job's
-   */
-  public ChunkInference(SparkSession spark, PartitionInference inference, ModelInfo model, int pagesPerPartition,
-      ResourceProfile profile) {
-    this(spark, inference, inference.settings(), model, pagesPerPartition, profile);
+  public ChunkInference(SparkSession spark, PartitionInference inference, ModelInfo model, InferenceStage stage) {
+    this(spark, inference, inference.settings(), model, stage);
   }
 
   /** With any function of plan rows to {@link PartitionInference#RESULT_SCHEMA} rows (tests inject faults). */
   ChunkInference(SparkSession spark, MapPartitionsFunction<Row, Row> inference, PartitionInference.Settings settings,
-      ModelInfo model, int pagesPerPartition, ResourceProfile profile) {
+      ModelInfo model, InferenceStage stage) {
     this.spark = spark;
     this.inference = inference;
     this.settings = settings;
     this.model = model;
-    this.pagesPerPartition = pagesPerPartition;
-    this.profile = profile;
+    this.stage = stage;
   }
 
   /**
@@ -205,7 +198,7 @@ public final class ChunkInference {
     spark.sparkContext().setJobDescription("scriptorium " + settings.runId() + " " + what);
     int exitsBefore = exits.count();
     try {
-      results(PagePlanner.partitionByPages(rows, pageCount, pagesPerPartition))
+      results(PagePlanner.partitionByPages(rows, stage.partitions(pageCount)))
           .write().mode("overwrite").parquet(path);
       return null;
     } catch (Exception e) { // Spark throws the checked SparkException without declaring it
@@ -220,11 +213,11 @@ public final class ChunkInference {
 
   /** The inference stage: with its own task resources (an RDD stage carries them), or as a Dataset operator. */
   private Dataset<Row> results(Dataset<Row> pages) {
-    if (profile == null) {
+    if (stage.profile() == null) {
       return pages.mapPartitions(inference, Encoders.row(PartitionInference.RESULT_SCHEMA));
     }
     MapPartitionsFunction<Row, Row> infer = inference; // the closure must not capture this
-    JavaRDD<Row> rows = pages.javaRDD().withResources(profile).mapPartitions(infer::call);
+    JavaRDD<Row> rows = pages.javaRDD().withResources(stage.profile()).mapPartitions(infer::call);
     return spark.createDataFrame(rows, PartitionInference.RESULT_SCHEMA);
   }
 

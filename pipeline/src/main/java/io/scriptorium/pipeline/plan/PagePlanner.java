@@ -325,9 +325,8 @@ public final class PagePlanner {
         .drop("latest");
   }
 
-  /** Partitions of about {@code pagesPerPartition} pages, consecutive pages of one file together. */
-  public static Dataset<Row> partitionByPages(Dataset<Row> pages, long pageCount, int pagesPerPartition) {
-    int partitions = (int) Math.max(1, (pageCount + pagesPerPartition - 1) / pagesPerPartition);
+  /** {@code partitions} ranges of pages, consecutive pages of one file together. */
+  public static Dataset<Row> partitionByPages(Dataset<Row> pages, int partitions) {
     return pages.repartitionByRange(partitions, col("source_uri"), col("page_no"));
   }
 

@@ -27,6 +27,7 @@ import io.scriptorium.pipeline.RunSummary;
 import io.scriptorium.pipeline.ScriptoriumConf;
 import io.scriptorium.pipeline.infer.ChunkInference;
 import io.scriptorium.pipeline.infer.InferenceResources;
+import io.scriptorium.pipeline.infer.InferenceStage;
 import io.scriptorium.pipeline.infer.ModelPlacement;
 import io.scriptorium.pipeline.infer.PageErrors;
 import io.scriptorium.pipeline.infer.PartitionInference;
@@ -139,9 +140,11 @@ public final class DigitizeJob {
       long skipped = staged.skipped();
       long inputFiles = staged.files();
       long work = pagesTotal - skipped;
+      InferenceStage stage = new InferenceStage(conf.pagesPerPartition(),
+          InferenceResources.concurrentTasks(spark.sparkContext(), conf.inferenceGpusPerTask()), inferenceProfile);
       // local mode takes the configured size as it is: its slots are threads of this JVM
-      int chunkPages = spark.sparkContext().isLocal() ? conf.chunkPages() : chunkPages(conf.chunkPages(),
-          conf.pagesPerPartition(), InferenceResources.concurrentTasks(spark.sparkContext(), conf.inferenceGpusPerTask()));
+      int chunkPages = spark.sparkContext().isLocal() ? conf.chunkPages()
+          : chunkPages(conf.chunkPages(), stage.pagesPerPartition(), stage.concurrentTasks());
       int chunks = (int) Math.max(1, (work + chunkPages - 1) / chunkPages);
       runLog.planned(pagesTotal, skipped);
       LOG.info("{} {}: {} files, {} pages: {} to infer, {} identical to another page, {} recovered from an interrupted"
@@ -180,7 +183,7 @@ public final class DigitizeJob {
             String staging = warehouse.root() + "/_staging/" + runId + "/chunks/" + chunk.getKey();
             String name = "chunk " + (++inferred) + "/" + chunkSizes.size();
             long inferStart = System.nanoTime();
-            new ChunkInference(spark, inference, model, conf.pagesPerPartition(), inferenceProfile)
+            new ChunkInference(spark, inference, model, stage)
                 .run(rows, chunk.getValue(), staging, name);
             String inferSeconds = seconds(inferStart);
             // Committed on the committer's thread while the next chunk infers on this one.

@@ -122,7 +122,7 @@ class ChunkInferenceTest {
   }
 
   private ChunkInference chunk(MapPartitionsFunction<Row, Row> inference) {
-    return new ChunkInference(spark, inference, settings, model, 1, null);
+    return new ChunkInference(spark, inference, settings, model, new InferenceStage(1, 1, null));
   }
 
   private static String folder() {
