@@ -74,7 +74,8 @@ public final class InferenceResources {
   public static int concurrentTasks(SparkContext context, double gpusPerTask) {
     SparkConf conf = context.getConf();
     int executors = Math.max(1, context.statusTracker().getExecutorInfos().length - 1); // less the driver
-    double share = gpusPerTask > 0 ? gpusPerTask : conf.getDouble(TASK_GPUS, 0);
+    // local mode schedules no resources: its threads are its slots
+    double share = context.isLocal() ? 0 : gpusPerTask > 0 ? gpusPerTask : conf.getDouble(TASK_GPUS, 0);
     return concurrentTasks(context.defaultParallelism(), conf.getInt("spark.task.cpus", 1),
         share, executors, conf.getDouble(EXECUTOR_GPUS, 0));
   }
