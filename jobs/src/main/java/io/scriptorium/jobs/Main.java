@@ -36,7 +36,7 @@ public final class Main implements Runnable {
       return 2;
     });
     commandLine.setExecutionExceptionHandler((e, command, parsed) -> {
-      if (e instanceof ScriptoriumConf.UnknownSettingException) { // a typo in --conf is a usage error too
+      if (e instanceof ScriptoriumConf.SettingException) { // a typo or a bad value in --conf is a usage error too
         command.getErr().println(command.getCommandSpec().qualifiedName() + ": " + e.getMessage());
         return 2;
       }

@@ -48,4 +48,18 @@ class UsageErrorsTest {
       spark.conf().unset("spark.scriptorium.batch.maxSise");
     }
   }
+
+  @Test
+  void aBadSettingValueIsOneLineNamingKeyAndValue() {
+    SparkSession spark = Main.session("usage-errors-test");
+    spark.conf().set("spark.scriptorium.pdf.dpi", "many");
+    try {
+      CliRun run = run("digitize", "--input", dir.toString(), "--warehouse", dir.resolve("w").toString());
+      assertThat(run.exit()).isEqualTo(2);
+      assertThat(run.err().strip()).doesNotContain("\n").startsWith("scriptorium digitize: ")
+          .contains("spark.scriptorium.pdf.dpi", "'many'");
+    } finally {
+      spark.conf().unset("spark.scriptorium.pdf.dpi");
+    }
+  }
 }

@@ -176,8 +176,21 @@ public final class ScriptoriumConf {
     }
   }
 
+  /** A {@code spark.scriptorium.*} setting that is unknown or has a bad value: a usage error, not a failed run. */
+  public static class SettingException extends IllegalArgumentException {
+    private static final long serialVersionUID = 1L;
+
+    public SettingException(String message) {
+      super(message);
+    }
+
+    SettingException(String message, Throwable cause) {
+      super(message, cause);
+    }
+  }
+
   /** A {@code spark.scriptorium.*} key that is not a setting (a typo would otherwise be ignored silently). */
-  public static final class UnknownSettingException extends IllegalArgumentException {
+  public static final class UnknownSettingException extends SettingException {
     private static final long serialVersionUID = 1L;
 
     UnknownSettingException(String key) {
@@ -221,6 +234,16 @@ public final class ScriptoriumConf {
 
   /** The model runtime settings; {@code modelOverride} (a job's --model) wins over the session conf. */
   public RuntimeConfig runtimeConfig(String modelOverride) {
+    try {
+      return readRuntimeConfig(modelOverride);
+    } catch (SettingException e) {
+      throw e;
+    } catch (IllegalArgumentException e) { // RuntimeConfig's own checks (a device, a digest) name key and value
+      throw new SettingException(e.getMessage(), e);
+    }
+  }
+
+  private RuntimeConfig readRuntimeConfig(String modelOverride) {
     String model = modelOverride != null ? modelOverride : string(MODEL, MODEL_DEFAULT);
     String language = string(PROMPT_LANGUAGE, PROMPT_LANGUAGE_DEFAULT);
     return RuntimeConfig.defaults()
@@ -251,7 +274,7 @@ public final class ScriptoriumConf {
 
   private static String resolveTmpdir(String value) {
     if (value.isEmpty()) {
-      throw new IllegalArgumentException("Invalid value for " + MODEL_CACHE_DIR + ": '' (expected a local directory,"
+      throw new SettingException("Invalid value for " + MODEL_CACHE_DIR + ": '' (expected a local directory,"
           + " default " + MODEL_CACHE_DIR_DEFAULT + ")");
     }
     return value.replace(JAVA_IO_TMPDIR, System.getProperty("java.io.tmpdir"));
@@ -286,7 +309,7 @@ public final class ScriptoriumConf {
     } catch (NumberFormatException e) {
       // fall through to the error below
     }
-    throw new IllegalArgumentException("Invalid value for " + INFERENCE_GPUS_PER_TASK + ": '" + raw
+    throw new SettingException("Invalid value for " + INFERENCE_GPUS_PER_TASK + ": '" + raw
         + "' (expected 0, a fraction up to 0.5 such as 0.25, or a whole number of GPUs; default 0)");
   }
 
@@ -337,7 +360,7 @@ public final class ScriptoriumConf {
   private boolean bool(String key, boolean defaultValue) {
     String raw = string(key, String.valueOf(defaultValue)).toLowerCase(java.util.Locale.ROOT);
     if (!raw.equals("true") && !raw.equals("false")) {
-      throw new IllegalArgumentException(key + " must be true or false, got '" + raw + "'");
+      throw new SettingException(key + " must be true or false, got '" + raw + "'");
     }
     return Boolean.parseBoolean(raw);
   }
@@ -365,7 +388,7 @@ public final class ScriptoriumConf {
     } catch (NumberFormatException e) {
       // fall through to the error below
     }
-    throw new IllegalArgumentException(
+    throw new SettingException(
         "Invalid value for " + key + ": '" + raw + "' (expected " + expected + ", default " + defaultValue + ")");
   }
 }

@@ -29,7 +29,7 @@ public final class InferenceResources {
    * The profile of the inference stage, or null when the job's own task resources apply ({@code gpusPerTask} 0, or a
    * cluster where Spark cannot apply a task profile: the reason is logged).
    *
-   * @throws IllegalArgumentException when executors offer no GPU to share: the inference tasks could never start
+   * @throws ScriptoriumConf.SettingException when executors offer no GPU to share: the inference tasks could never start
    */
   public static ResourceProfile forInference(SparkConf conf, double gpusPerTask) {
     if (gpusPerTask == 0) {
@@ -49,7 +49,7 @@ public final class InferenceResources {
     }
     double executorGpus = conf.getDouble(EXECUTOR_GPUS, 0);
     if (executorGpus < Math.max(gpusPerTask, 1)) {
-      throw new IllegalArgumentException(ScriptoriumConf.INFERENCE_GPUS_PER_TASK + "=" + gpusPerTask + " needs "
+      throw new ScriptoriumConf.SettingException(ScriptoriumConf.INFERENCE_GPUS_PER_TASK + "=" + gpusPerTask + " needs "
           + EXECUTOR_GPUS + " of at least " + (int) Math.max(1, Math.ceil(gpusPerTask)) + " (now "
           + conf.get(EXECUTOR_GPUS, "unset") + "): inference tasks would wait for a GPU forever");
     }
