@@ -91,7 +91,7 @@ public final class ScriptoriumConf {
    * YARN, Kubernetes) and dynamic allocation off; {@code InferenceResources} says why when it cannot apply.
    */
   public static final String INFERENCE_GPUS_PER_TASK = PREFIX + "inference.gpusPerTask";
-  public static final double INFERENCE_GPUS_PER_TASK_DEFAULT = 0;
+  public static final String INFERENCE_GPUS_PER_TASK_DEFAULT = "0";
 
   /** DPI at which PDF pages are rendered. */
   public static final String PDF_DPI = PREFIX + "pdf.dpi";
@@ -217,7 +217,7 @@ public final class ScriptoriumConf {
         Map.entry(INTRA_OP_THREADS, String.valueOf(INTRA_OP_THREADS_DEFAULT)),
         Map.entry(PAGES_IN_FLIGHT, String.valueOf(PAGES_IN_FLIGHT_DEFAULT)),
         Map.entry(PAGES_PER_PARTITION, String.valueOf(PAGES_PER_PARTITION_DEFAULT)),
-        Map.entry(INFERENCE_GPUS_PER_TASK, "0"),
+        Map.entry(INFERENCE_GPUS_PER_TASK, INFERENCE_GPUS_PER_TASK_DEFAULT),
         Map.entry(PDF_DPI, String.valueOf(PDF_DPI_DEFAULT)),
         Map.entry(MAX_DECLARED_PIXELS, String.valueOf(MAX_DECLARED_PIXELS_DEFAULT)),
         Map.entry(CHUNK_PAGES, String.valueOf(CHUNK_PAGES_DEFAULT)),
@@ -300,7 +300,7 @@ public final class ScriptoriumConf {
 
   /** {@link #INFERENCE_GPUS_PER_TASK}: 0, a fraction up to 0.5, or a whole number (Spark's rule for task amounts). */
   public double inferenceGpusPerTask() {
-    String raw = string(INFERENCE_GPUS_PER_TASK, "0");
+    String raw = string(INFERENCE_GPUS_PER_TASK, INFERENCE_GPUS_PER_TASK_DEFAULT);
     try {
       double value = Double.parseDouble(raw);
       if (value >= 0 && (value <= 0.5 || (value == Math.rint(value) && value <= 1024))) {
