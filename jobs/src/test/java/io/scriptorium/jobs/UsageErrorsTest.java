@@ -37,29 +37,28 @@ class UsageErrorsTest {
 
   @Test
   void anUnknownSettingIsRejectedWithTheNearestKnownOne() {
-    SparkSession spark = Main.session("usage-errors-test");
-    spark.conf().set("spark.scriptorium.batch.maxSise", "4");
-    try {
-      CliRun run = run("digitize", "--input", dir.toString(), "--warehouse", dir.resolve("w").toString());
-      assertThat(run.exit()).isEqualTo(2);
-      assertThat(run.err().strip()).doesNotContain("\n")
-          .contains("Unknown setting spark.scriptorium.batch.maxSise; did you mean spark.scriptorium.batch.maxSize?");
-    } finally {
-      spark.conf().unset("spark.scriptorium.batch.maxSise");
-    }
+    CliRun run = digitizeWith("spark.scriptorium.batch.maxSise", "4");
+    assertThat(run.exit()).isEqualTo(2);
+    assertThat(run.err().strip()).doesNotContain("\n")
+        .contains("Unknown setting spark.scriptorium.batch.maxSise; did you mean spark.scriptorium.batch.maxSize?");
   }
 
   @Test
   void aBadSettingValueIsOneLineNamingKeyAndValue() {
+    CliRun run = digitizeWith("spark.scriptorium.pdf.dpi", "many");
+    assertThat(run.exit()).isEqualTo(2);
+    assertThat(run.err().strip()).doesNotContain("\n").startsWith("scriptorium digitize: ")
+        .contains("spark.scriptorium.pdf.dpi", "'many'");
+  }
+
+  /** {@code digitize} in a session that holds one extra setting, taken out again afterwards. */
+  private CliRun digitizeWith(String key, String value) {
     SparkSession spark = Main.session("usage-errors-test");
-    spark.conf().set("spark.scriptorium.pdf.dpi", "many");
+    spark.conf().set(key, value);
     try {
-      CliRun run = run("digitize", "--input", dir.toString(), "--warehouse", dir.resolve("w").toString());
-      assertThat(run.exit()).isEqualTo(2);
-      assertThat(run.err().strip()).doesNotContain("\n").startsWith("scriptorium digitize: ")
-          .contains("spark.scriptorium.pdf.dpi", "'many'");
+      return run("digitize", "--input", dir.toString(), "--warehouse", dir.resolve("w").toString());
     } finally {
-      spark.conf().unset("spark.scriptorium.pdf.dpi");
+      spark.conf().unset(key);
     }
   }
 }

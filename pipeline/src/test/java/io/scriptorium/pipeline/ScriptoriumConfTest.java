@@ -71,7 +71,7 @@ class ScriptoriumConfTest {
         new Setting(ScriptoriumConf.INTRA_OP_THREADS, c -> c.runtimeConfig(null).intraOpThreads(), 1, "2", 2,
             NOT_A_POSITIVE_INT),
         new Setting(ScriptoriumConf.PAGES_IN_FLIGHT, ScriptoriumConf::pagesInFlight, 4, "2", 2, NOT_A_POSITIVE_INT),
-        new Setting(ScriptoriumConf.PAGES_PER_PARTITION, ScriptoriumConf::pagesPerPartition, 8, "32", 32,
+        new Setting(ScriptoriumConf.PAGES_PER_PARTITION, ScriptoriumConf::pagesPerPartition, 32, "64", 64,
             NOT_A_POSITIVE_INT),
         new Setting(ScriptoriumConf.INFERENCE_GPUS_PER_TASK, ScriptoriumConf::inferenceGpusPerTask, 0.0, "0.25",
             0.25, List.of("-1", "0.75", "1.5", "quarter", "", "NaN")),
