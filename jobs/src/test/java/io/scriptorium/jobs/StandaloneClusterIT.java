@@ -39,8 +39,9 @@ import org.junit.jupiter.api.Test;
  *
  * <p>Checks: the job succeeds; every (page, task) is in the tables exactly once; each executor JVM loaded the model
  * once however many tasks it ran; the workers offer a GPU that only the inference stages request (Spark's event log
- * shows their task profile, and the commit stages under the default one); the bundle was fetched into the executors' node cache (not the driver's); the S3
- * secret appears in no process's log, and spark-submit --verbose prints it redacted.
+ * shows their task profile, and the commit stages under the default one); chunks are sized to the inference slots;
+ * the bundle was fetched into the executors' node cache (not the driver's); the S3 secret appears in no process's
+ * log, and spark-submit --verbose prints it redacted.
  */
 @ClusterTest
 class StandaloneClusterIT {
