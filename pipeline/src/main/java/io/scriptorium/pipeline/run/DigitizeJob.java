@@ -143,8 +143,7 @@ public final class DigitizeJob {
       InferenceStage stage = new InferenceStage(conf.pagesPerPartition(),
           InferenceResources.concurrentTasks(spark.sparkContext(), conf.inferenceGpusPerTask()), inferenceProfile);
       // local mode takes the configured size as it is: its slots are threads of this JVM
-      int chunkPages = spark.sparkContext().isLocal() ? conf.chunkPages()
-          : chunkPages(conf.chunkPages(), stage.pagesPerPartition(), stage.concurrentTasks());
+      int chunkPages = spark.sparkContext().isLocal() ? conf.chunkPages() : stage.chunkPages(conf.chunkPages());
       int chunks = (int) Math.max(1, (work + chunkPages - 1) / chunkPages);
       runLog.planned(pagesTotal, skipped);
       LOG.info("{} {}: {} files, {} pages: {} to infer, {} identical to another page, {} recovered from an interrupted"
@@ -308,21 +307,6 @@ public final class DigitizeJob {
   }
 
   /** Under FIFO scheduling a chunk's commit jobs wait for the next chunk's inference tasks to be all started. */
-  /** Inference tasks per chunk, in waves over every task slot of the cluster: at least this many. */
-  static final int CHUNK_WAVES = 4;
-
-  /**
-   * Pages per chunk on a cluster: {@code configured} ({@link ScriptoriumConf#CHUNK_PAGES}), raised to
-   * {@link #CHUNK_WAVES} waves of inference tasks over the cluster's {@code concurrentTasks} slots. Chunks infer one after the other, so a chunk
-   * with fewer tasks than the cluster has slots leaves the rest idle (500 pages at 64 per task feed 8 tasks, two
-   * GPUs' worth at 4 tasks each), and a chunk of one wave idles most slots while its last tasks finish. A chunk of
-   * four waves lasts about four task lengths whatever the cluster's size, which bounds what a killed run loses in time.
-   */
-  static int chunkPages(int configured, int pagesPerPartition, int concurrentTasks) {
-    long waves = (long) CHUNK_WAVES * concurrentTasks * pagesPerPartition;
-    return (int) Math.min(Integer.MAX_VALUE, Math.max(configured, waves));
-  }
-
   private void warnIfCommitsQueueBehindInference() {
     if (conf.commitChunksInFlight() > 0 && !"FAIR".equalsIgnoreCase(spark.sparkContext().getConf()
         .get("spark.scheduler.mode", "FIFO"))) {
